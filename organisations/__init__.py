@@ -1,0 +1,1 @@
+"""Organisations: the ODS register of NHS trusts, ICBs and independent providers."""

@@ -1,0 +1,44 @@
+"""`manage.py import_ods FILE`: loads the ODS register's headerless CSV (idempotent)."""
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from organisations.models import OrganisationType
+from organisations.ods import parse_ods_register
+from organisations.services import organisation_import_register
+
+MAX_PROBLEMS_SHOWN = 20
+
+
+class Command(BaseCommand):
+    help = "Load the NHS ODS register (headerless CSV, e.g. etr.csv). Changes nothing on any error."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="the ODS CSV file, e.g. etr.csv")
+        parser.add_argument(
+            "--type",
+            dest="org_type",
+            choices=OrganisationType.values,
+            default=OrganisationType.NHS_TRUST,
+            help="the type of organisation the file lists (default: nhs_trust)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from None
+        result = parse_ods_register(data)
+        if result.problems:
+            shown = [str(problem) for problem in result.problems[:MAX_PROBLEMS_SHOWN]]
+            more = len(result.problems) - len(shown)
+            if more:
+                shown.append(f"... and {more} more")
+            raise CommandError(
+                f"{path.name} was not loaded, nothing was changed:\n  " + "\n  ".join(shown)
+            )
+        report = organisation_import_register(rows=result.rows, org_type=options["org_type"])
+        self.stdout.write(self.style.SUCCESS(f"{path.name}: {report.summary()}"))

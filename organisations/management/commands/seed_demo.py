@@ -1,0 +1,30 @@
+"""`manage.py seed_demo`: the demo data for the embedded portal (refuses to run with DEBUG off)."""
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from organisations.ods import parse_ods_register
+from organisations.services import organisation_import_register, organisation_seed_demo
+
+REGISTER = Path(__file__).resolve().parents[2] / "data" / "etr.csv"
+
+
+class Command(BaseCommand):
+    help = "Load demo data: the ODS trust register plus demo ICBs and independent providers."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("seed_demo only runs with DEBUG on: it must never touch live data.")
+        result = parse_ods_register(REGISTER.read_bytes())
+        if result.problems:
+            raise CommandError(f"The shipped register is damaged: {result.problems[0]}")
+        report = organisation_import_register(rows=result.rows)
+        created = organisation_seed_demo()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Trusts: {report.summary()}. Demo ICBs and independent providers: {created} created."
+            )
+        )

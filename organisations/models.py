@@ -1,0 +1,91 @@
+"""An organisation that submits (or oversees) WRES returns, as known to the ODS register."""
+
+from django.db import models
+
+
+class OrganisationType(models.TextChoices):
+    NHS_TRUST = "nhs_trust", "NHS trust"
+    ICB = "icb", "Integrated care board"
+    INDEPENDENT = "independent", "Independent provider"
+    NATIONAL = "national", "National body"
+    OTHER = "other", "Other"
+
+
+class Sector(models.TextChoices):
+    ACUTE = "acute", "Acute"
+    MENTAL_HEALTH = "mental_health", "Mental health and learning disability"
+    COMMUNITY = "community", "Community"
+    AMBULANCE = "ambulance", "Ambulance"
+    SPECIALIST = "specialist", "Specialist"
+    COMBINED = "combined", "Combined"
+
+
+class Region(models.TextChoices):
+    """NHS England regions, by their ODS codes. Wales (W00) is outside the collection."""
+
+    LONDON = "Y56", "London"
+    SOUTH_WEST = "Y58", "South West"
+    SOUTH_EAST = "Y59", "South East"
+    MIDLANDS = "Y60", "Midlands"
+    EAST_OF_ENGLAND = "Y61", "East of England"
+    NORTH_WEST = "Y62", "North West"
+    NORTH_EAST_AND_YORKSHIRE = "Y63", "North East and Yorkshire"
+
+
+class Organisation(models.Model):
+    """One organisation, keyed by its ODS code."""
+
+    ods_code = models.CharField("ODS code", max_length=10, unique=True)
+    name = models.CharField(max_length=255)
+    org_type = models.CharField(
+        "type", max_length=20, choices=OrganisationType.choices, default=OrganisationType.NHS_TRUST
+    )
+    sector = models.CharField(
+        max_length=20,
+        choices=Sector.choices,
+        blank=True,
+        help_text="For NHS trusts. Inferred from the name where it is plain; an admin may set it.",
+    )
+    sector_set_by_admin = models.BooleanField(
+        default=False, help_text="Set when an admin chose the sector; the ODS import keeps it."
+    )
+    region = models.CharField("NHS England region", max_length=3, choices=Region.choices)
+    parent_icb_code = models.CharField("ICB code", max_length=10, blank=True)
+    address = models.CharField(max_length=500, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    opened_on = models.DateField("open date", null=True, blank=True)
+    closed_on = models.DateField("close date", null=True, blank=True)
+    predecessors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="successors",
+        blank=True,
+        help_text="Organisations this one took over (mergers keep time series joined).",
+    )
+    is_demo = models.BooleanField(
+        default=False, help_text="Made up for the demonstration; not in the ODS register."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("name",)
+        indexes = [
+            models.Index(fields=("region", "org_type", "sector")),
+            models.Index(fields=("name",)),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True)
+                | models.Q(opened_on__isnull=True)
+                | models.Q(closed_on__gte=models.F("opened_on")),
+                name="organisation_closes_after_opening",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ods_code})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None

@@ -1,0 +1,121 @@
+"""Writes to the organisation register: the ODS import and the demo organisations."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from organisations.models import Organisation, OrganisationType
+from organisations.ods import OdsRow, infer_sector
+
+_SYNCED_FIELDS = (
+    "name",
+    "region",
+    "parent_icb_code",
+    "address",
+    "postcode",
+    "opened_on",
+    "closed_on",
+)
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for the command's summary."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped_outside_england: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.closed)} closed, {self.unchanged} unchanged, "
+            f"{self.skipped_outside_england} outside England skipped"
+        )
+
+
+@transaction.atomic
+def organisation_import_register(
+    *, rows: list[OdsRow], org_type: str = OrganisationType.NHS_TRUST
+) -> ImportReport:
+    """Creates or updates one organisation per register row, in one transaction.
+
+    Idempotent: a second run of the same rows changes nothing. A sector an admin set is kept.
+    Organisations missing from the file are left as they are (the register marks closures with
+    a close date, not by omission).
+    """
+    report = ImportReport()
+    english = [row for row in rows if row.in_england]
+    report.skipped_outside_england = len(rows) - len(english)
+    existing = Organisation.objects.in_bulk([row.ods_code for row in english], field_name="ods_code")
+    to_create: list[Organisation] = []
+    for row in english:
+        values = {name: getattr(row, name) for name in _SYNCED_FIELDS}
+        organisation = existing.get(row.ods_code)
+        if organisation is None:
+            to_create.append(
+                Organisation(
+                    ods_code=row.ods_code, org_type=org_type, sector=infer_sector(row.name), **values
+                )
+            )
+            report.created.append(row.ods_code)
+            continue
+        if not organisation.sector_set_by_admin:
+            values["sector"] = infer_sector(row.name) or organisation.sector
+        changed = [name for name, value in values.items() if getattr(organisation, name) != value]
+        if not changed:
+            report.unchanged += 1
+            continue
+        if "closed_on" in changed and organisation.closed_on is None:
+            report.closed.append(row.ods_code)
+        for name in changed:
+            setattr(organisation, name, values[name])
+        organisation.save(update_fields=[*changed, "updated_at"])
+        report.updated.append(row.ods_code)
+    Organisation.objects.bulk_create(to_create)
+    return report
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    ods_code: str
+    name: str
+    org_type: str
+    region: str
+    is_demo: bool
+
+
+# Real ICBs (public ODS data) and made-up independent providers: the demo attaches synthetic
+# WRES figures to them, and no real company should appear to have reported those.
+DEMO_ORGANISATIONS: tuple[DemoOrganisation, ...] = (
+    DemoOrganisation("QMJ", "NHS North Central London Integrated Care Board", "icb", "Y56", False),
+    DemoOrganisation("QKK", "NHS South East London Integrated Care Board", "icb", "Y56", False),
+    DemoOrganisation("QWE", "NHS South West London Integrated Care Board", "icb", "Y56", False),
+    DemoOrganisation("QOP", "NHS Greater Manchester Integrated Care Board", "icb", "Y62", False),
+    DemoOrganisation(
+        "QHM", "NHS North East and North Cumbria Integrated Care Board", "icb", "Y63", False
+    ),
+    DemoOrganisation("NDM01", "Demo Community Care Partners Ltd", "independent", "Y59", True),
+    DemoOrganisation("NDM02", "Demo Surgical Hospitals Ltd", "independent", "Y60", True),
+    DemoOrganisation("NDM03", "Demo Rehabilitation Services CIC", "independent", "Y58", True),
+)
+
+
+@transaction.atomic
+def organisation_seed_demo() -> int:
+    """Adds the demo ICBs and independent providers where missing; returns how many it created."""
+    created = 0
+    for demo in DEMO_ORGANISATIONS:
+        _, was_created = Organisation.objects.get_or_create(
+            ods_code=demo.ods_code,
+            defaults={
+                "name": demo.name,
+                "org_type": demo.org_type,
+                "region": demo.region,
+                "is_demo": demo.is_demo,
+            },
+        )
+        created += was_created
+    return created

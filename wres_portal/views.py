@@ -1,0 +1,116 @@
+"""The portal's own pages (start, accessibility, privacy), error pages and the health check."""
+
+import logging
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from organisations.selectors import organisation_counts
+from wres_portal.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+
+@require_safe
+def start(request: HttpRequest) -> HttpResponse:
+    """The public start page: what the service is and who it is for."""
+    return render(request, "pages/start.jinja", {"counts": organisation_counts()})
+
+
+@require_safe
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement."""
+    return render(request, "pages/accessibility.jinja")
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice."""
+    return render(request, "pages/privacy.jinja")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 in the NHS.UK layout."""
+    return render(request, "pages/404.jinja", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500 in the NHS.UK layout, with the request id so that support can find the log line."""
+    return render(request, "pages/500.jinja", status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 in the NHS.UK layout."""
+    return render(request, "pages/400.jinja", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """403 in the NHS.UK layout."""
+    return render(request, "pages/403.jinja", status=403)
+
+
+def _check(name: str, probe: Any) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        detail = probe()
+    except Exception as exc:  # a health check reports any failure; it never raises
+        logger.warning("health check %s failed: %s", name, exc)
+        return {"status": "down", "error": type(exc).__name__}
+    result = {"status": "ok", "ms": round((time.perf_counter() - started) * 1000, 1)}
+    if detail:
+        result.update(detail)
+    return result
+
+
+def _database() -> dict[str, Any]:
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"engine": connections["default"].vendor}
+
+
+def _cache() -> None:
+    cache.set("healthz", "ok", 10)
+    if cache.get("healthz") != "ok":
+        raise RuntimeError("cache did not return what was stored")
+
+
+def _broker() -> None:
+    with celery_app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1, timeout=settings.WRES_HEALTH_TIMEOUT)
+
+
+def _worker() -> dict[str, Any]:
+    replies = celery_app.control.ping(timeout=settings.WRES_HEALTH_TIMEOUT)
+    if not replies:
+        raise RuntimeError("no Celery worker answered")
+    return {"workers": len(replies)}
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database, cache, broker and worker status as JSON: 503 when a dependency is down."""
+    checks = {"database": _check("database", _database), "cache": _check("cache", _cache)}
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        checks["broker"] = {"status": "not used", "detail": "tasks run eagerly in process"}
+        checks["worker"] = {"status": "not used", "detail": "tasks run eagerly in process"}
+    else:
+        checks["broker"] = _check("broker", _broker)
+        checks["worker"] = (
+            _check("worker", _worker)
+            if checks["broker"]["status"] == "ok"
+            else {"status": "down", "error": "broker unreachable"}
+        )
+    healthy = all(check["status"] != "down" for check in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "down", "mode": settings.WRES_MODE, "checks": checks},
+        status=200 if healthy else 503,
+    )
