@@ -1,0 +1,32 @@
+"""The WRES indicator engine: data dictionary, checks, metrics and national computation."""
+
+from indicators.checks import CHECKS, Issue, Rule
+from indicators.config import DEFAULT_CONFIG, Config
+from indicators.dictionary import ITEM_BY_CODE, ITEMS, METRIC_BY_CODE, METRICS, Item, Metric
+from indicators.ethnicity import map_ethnicity
+from indicators.formatting import format_value, round_half_away
+from indicators.likelihood import RelativeLikelihood, relative_likelihood
+from indicators.model_employer import ModelEmployer
+from indicators.returns import ReturnResult, compute_return
+
+__all__ = [
+    "CHECKS",
+    "DEFAULT_CONFIG",
+    "ITEMS",
+    "ITEM_BY_CODE",
+    "METRICS",
+    "METRIC_BY_CODE",
+    "Config",
+    "Issue",
+    "Item",
+    "Metric",
+    "ModelEmployer",
+    "RelativeLikelihood",
+    "ReturnResult",
+    "Rule",
+    "compute_return",
+    "format_value",
+    "map_ethnicity",
+    "relative_likelihood",
+    "round_half_away",
+]
