@@ -288,8 +288,7 @@ def _workforce(values: Mapping[str, Number], prefix: str) -> int | None:
 
 
 _I1_ETHNICITY_INDEX: Final[dict[str, int]] = {
-    code: ETHNICITIES.index(code.rsplit(".", 1)[1])
-    for code in I1_ITEMS
+    code: ETHNICITIES.index(code.rsplit(".", 1)[1]) for code in I1_ITEMS
 }
 
 

@@ -44,6 +44,8 @@ def _read_json(path: str) -> dict[str, object]:
         raise InputError(f"{path} is not valid JSON ({error.msg}, line {error.lineno})") from None
     except RecursionError:
         raise InputError(f"{path} is nested too deeply to read") from None
+    except ValueError as error:  # e.g. an integer too long to convert
+        raise InputError(f"{path} cannot be read as JSON: {error}") from None
     if not isinstance(data, dict):
         raise InputError(f"{path} must hold a JSON object with a 'values' object")
     return data

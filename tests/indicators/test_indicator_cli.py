@@ -1,0 +1,157 @@
+"""The command line, run as ``python -m indicators`` in a subprocess, as the spec's section 5."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ReturnFactory
+
+from indicators import METRICS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "indicators", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+def write(tmp_path: Path, content: object, name: str = "return.json") -> str:
+    path = tmp_path / name
+    path.write_text(content if isinstance(content, str) else json.dumps(content))
+    return str(path)
+
+
+def test_cli_compute_valid_return_exits_0_with_every_metric(
+    tmp_path: Path, valid_return: ReturnFactory
+) -> None:
+    path = write(tmp_path, {"organisation": "RJ1", "year": 2026, "values": valid_return()})
+    result = run("compute", path)
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert set(output) == {"metrics", "issues"}
+    assert list(output["metrics"]) == [metric.code for metric in METRICS]
+    assert output["issues"] == []
+    assert result.stderr == ""
+
+
+def test_cli_compute_warnings_only_exit_0(tmp_path: Path, valid_return: ReturnFactory) -> None:
+    path = write(tmp_path, {"values": valid_return({"i9.voting.bme": 0})})
+    result = run("compute", path)
+    assert result.returncode == 0
+    issue = json.loads(result.stdout)["issues"][0]
+    assert issue["code"] == "W106"
+    assert issue["severity"] == "warning"
+    assert issue["items"] == ["i9.voting.bme"]
+    assert issue["message"]
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"i2.nonsense.white": 1}, "E010"),
+        ({"i2.appointed.white": "forty"}, "E002"),
+        ({"i2.appointed.white": -4}, "E002"),
+        ({"i2.appointed.white": 4.5}, "E002"),
+        ({"i5.bme": "high"}, "E006"),
+    ],
+)
+def test_cli_compute_bad_values_exit_1_with_error_code(
+    tmp_path: Path, valid_return: ReturnFactory, change: dict[str, object], code: str
+) -> None:
+    result = run("compute", write(tmp_path, {"values": valid_return(change)}))
+    assert result.returncode == 1
+    output = json.loads(result.stdout)
+    assert [issue["code"] for issue in output["issues"]] == [code]
+    assert all(value is None or value == value for value in output["metrics"].values())
+
+
+def test_cli_compute_empty_values_on_submission_exit_1(tmp_path: Path) -> None:
+    result = run("compute", write(tmp_path, {"values": {}}))
+    assert result.returncode == 1
+    assert {issue["code"] for issue in json.loads(result.stdout)["issues"]} == {"E001"}
+
+
+def test_cli_compute_draft_skips_e001(tmp_path: Path) -> None:
+    result = run("compute", "--draft", write(tmp_path, {"values": {}}))
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["issues"] == []
+
+
+def test_cli_compute_uses_previous_and_model_employer(
+    tmp_path: Path, valid_return: ReturnFactory
+) -> None:
+    data = {
+        "organisation": "RJ1",
+        "year": 2023,
+        "values": valid_return(),
+        "previous": valid_return(),
+        "model_employer": {
+            "base_year": 2018,
+            "target_year": 2028,
+            "target_pct": 30,
+            "base_pct": {"band_8a": 10},
+        },
+    }
+    output = json.loads(run("compute", write(tmp_path, data)).stdout)
+    assert output["metrics"]["i3.years_pooled"] == 2
+    assert output["metrics"]["me.band_8a.expected_bme_pct"] == 20.0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "empty"),
+        ("   \n", "empty"),
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "JSON object"),
+        ('{"year": 2026}', "'values' is missing"),
+        ('{"values": [1]}', "'values' must be a JSON object"),
+        ('{"values": "x"}', "'values' must be a JSON object"),
+        ('{"values": {}, "previous": 3}', "'previous' must be a JSON object"),
+        ('{"values": {}, "year": "2026"}', "'year'"),
+        ('{"values": {}, "year": 2026, "model_employer": 7}', "model_employer"),
+        ("[" * 100_000, "nested too deeply"),
+        ('{"values": {"i2.appointed.white": 1' + "0" * 5000 + "}}", "cannot be read"),
+    ],
+)
+def test_cli_compute_unreadable_input_exits_2_with_one_line(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    result = run("compute", write(tmp_path, content))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_compute_not_a_file_exits_2(tmp_path: Path) -> None:
+    for path in (str(tmp_path / "missing.json"), str(tmp_path)):
+        result = run("compute", path)
+        assert result.returncode == 2
+        assert result.stderr.count("\n") == 1
+
+
+def test_cli_compute_binary_file_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "return.json"
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    result = run("compute", str(path))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("args", [(), ("compute",), ("frobnicate",), ("compute", "--bogus", "x")])
+def test_cli_bad_arguments_exit_2_with_one_line(args: tuple[str, ...]) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
