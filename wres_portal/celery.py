@@ -1,6 +1,7 @@
 """The Celery app: configured from Django settings (`CELERY_*`), request ids carried into tasks."""
 
 import os
+from contextvars import Token
 from typing import Any
 
 from celery import Celery, signals
@@ -25,15 +26,29 @@ def _attach_request_id(headers: dict[str, Any] | None = None, **_: Any) -> None:
         headers[_REQUEST_ID] = request_id
 
 
+_tokens: dict[str, Token[str | None]] = {}
+
+
 @signals.task_prerun.connect
-def _restore_request_id(task: Any = None, **_: Any) -> None:
+def _restore_request_id(task_id: str = "", task: Any = None, **_: Any) -> None:
+    """In a worker, the sending request's id; run eagerly, the request's own id stays as it is."""
     from wres_portal.observability import current_request_id
 
     request_id = getattr(task.request, _REQUEST_ID, None) if task is not None else None
-    current_request_id.set(request_id)
+    if request_id:
+        _tokens[task_id] = current_request_id.set(request_id)
 
 
-@app.task(name="wres_portal.health_roundtrip", acks_late=False, time_limit=30)
+@signals.task_postrun.connect
+def _forget_request_id(task_id: str = "", **_: Any) -> None:
+    from wres_portal.observability import current_request_id
+
+    token = _tokens.pop(task_id, None)
+    if token is not None:
+        current_request_id.reset(token)
+
+
+@app.task(name="wres_portal.health_roundtrip", acks_late=False, time_limit=30, soft_time_limit=25)
 def health_roundtrip() -> dict[str, Any]:
     """Proves a worker can reach the database: returns the organisation count it sees."""
     from organisations.models import Organisation

@@ -1,0 +1,72 @@
+"""/healthz: database, cache, broker and worker status, in embedded and full mode."""
+
+import pytest
+
+from wres_portal.celery import app as celery_app
+
+
+@pytest.mark.django_db
+def test_healthz_embedded_mode_is_ok(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+    response = client.get("/healthz")
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["status"] == "ok"
+    assert body["checks"]["database"]["status"] == "ok"
+    assert body["checks"]["cache"]["status"] == "ok"
+    assert body["checks"]["worker"]["status"] == "not used"
+    assert response.headers["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.fixture
+def dead_broker(settings):
+    """The broker pointed at a port where nothing listens (nothing is mocked)."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.WRES_HEALTH_TIMEOUT = 0.5
+    saved = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    yield
+    celery_app.conf.broker_url = saved
+
+
+@pytest.mark.django_db
+def test_healthz_full_mode_broker_down_is_503(client, dead_broker):
+    response = client.get("/healthz")
+
+    body = response.json()
+    assert response.status_code == 503
+    assert body["status"] == "down"
+    assert body["checks"]["broker"]["status"] == "down"
+    assert body["checks"]["worker"]["status"] == "down"
+    assert body["checks"]["database"]["status"] == "ok"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_full_mode_with_worker_is_ok(client, celery_worker_process):
+    response = client.get("/healthz")
+
+    body = response.json()
+    assert response.status_code == 200, body
+    assert body["mode"] == "full"
+    assert body["checks"]["database"]["engine"] == "postgresql"
+    assert body["checks"]["worker"]["workers"] >= 1
+
+
+@pytest.mark.django_db
+def test_healthz_full_mode_without_worker_is_503(client, full_mode, settings):
+    """A reachable broker (a Redis database no worker listens on) but no worker answering."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.WRES_HEALTH_TIMEOUT = 0.5
+    saved = celery_app.conf.broker_url
+    celery_app.conf.broker_url = saved.rsplit("/", 1)[0] + "/15"
+    try:
+        response = client.get("/healthz")
+    finally:
+        celery_app.conf.broker_url = saved
+
+    body = response.json()
+    assert response.status_code == 503
+    assert body["checks"]["broker"]["status"] == "ok"
+    assert body["checks"]["worker"]["status"] == "down"

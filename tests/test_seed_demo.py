@@ -1,0 +1,39 @@
+"""`seed_demo`: the register plus demo ICBs and independent providers, idempotent, never with DEBUG off."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from organisations.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_loads_the_register_and_demo_organisations(settings):
+    settings.DEBUG = True
+
+    call_command("seed_demo", stdout=StringIO())
+
+    assert Organisation.objects.filter(org_type="nhs_trust").count() == 207
+    assert Organisation.objects.filter(org_type="icb").count() == 5
+    assert Organisation.objects.filter(org_type="independent", is_demo=True).count() == 3
+
+
+def test_seed_demo_twice_duplicates_nothing(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    before = list(Organisation.objects.order_by("id").values_list())
+
+    call_command("seed_demo", stdout=StringIO())
+
+    assert list(Organisation.objects.order_by("id").values_list()) == before
+
+
+def test_seed_demo_refuses_with_debug_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="only runs with DEBUG on"):
+        call_command("seed_demo", stdout=StringIO())
+    assert Organisation.objects.count() == 0
