@@ -10,6 +10,7 @@ from indicators.likelihood import RelativeLikelihood, relative_likelihood
 from indicators.model_employer import ModelEmployer
 from indicators.national import compute_national, model_employer_defaults
 from indicators.returns import ReturnResult, compute_return
+from indicators.synthetic import synthesise
 
 __all__ = [
     "CHECKS",
@@ -34,4 +35,5 @@ __all__ = [
     "model_employer_defaults",
     "relative_likelihood",
     "round_half_away",
+    "synthesise",
 ]

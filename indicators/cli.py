@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Final, NoReturn
+
+import numpy as np
+import pandas as pd
 
 from indicators.model_employer import ModelEmployer
+from indicators.national import compute_national
 from indicators.returns import compute_return
+from indicators.synthetic import synthesise
+
+TABLE_SUFFIXES: Final = (".csv", ".parquet", ".pq")
 
 
 class InputError(Exception):
@@ -76,6 +84,82 @@ def compute_command(path: str, *, draft: bool) -> int:
     return 1 if result.has_errors else 0
 
 
+def _read_table(path: str) -> pd.DataFrame:
+    suffix = Path(path).suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise InputError(f"{path}: use a .csv or .parquet file")
+    if not Path(path).is_file():
+        raise InputError(f"{path} is not a file")
+    try:
+        if suffix == ".csv":
+            # Only an empty cell is missing: an organisation code such as "NA" stays text.
+            return pd.read_csv(
+                path, dtype={"organisation": str}, keep_default_na=False, na_values=[""]
+            )
+        return pd.read_parquet(path)
+    except Exception as error:  # pandas and pyarrow raise many types for unreadable files
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise InputError(f"cannot read {path}: {message}") from None
+
+
+def _write_table(frame: pd.DataFrame, path: str) -> None:
+    suffix = Path(path).suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise InputError(f"{path}: use a .csv or .parquet file")
+    try:
+        if suffix == ".csv":
+            text = frame.copy(deep=False)
+            for column in text.columns:
+                if pd.api.types.is_bool_dtype(text[column].dtype):
+                    known = text[column].notna().to_numpy(dtype=bool)
+                    truth = text[column].fillna(False).to_numpy(dtype=bool)
+                    text[column] = np.where(known, np.where(truth, "true", "false"), "")
+            text.to_csv(path, index=False, na_rep="")
+        else:
+            frame.to_parquet(path, index=False)
+    except OSError as error:
+        raise InputError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def compute_national_command(source: str, target: str) -> int:
+    """Run ``compute-national``: every metric for every row of a wide table of returns."""
+    if Path(target).suffix.lower() not in TABLE_SUFFIXES:
+        raise InputError(f"{target}: use a .csv or .parquet file")
+    returns = _read_table(source)
+    if "year" in returns.columns and not pd.api.types.is_integer_dtype(returns["year"].dtype):
+        raise InputError(f"{source}: every row needs a whole-number year")
+    try:
+        metrics = compute_national(returns)
+    except ValueError as error:
+        raise InputError(f"{source}: {error}") from None
+    _write_table(metrics, target)
+    return 0
+
+
+def _years(text: str) -> range:
+    match = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", text.strip())
+    if not match:
+        raise InputError(f"--years must look like 2015-2026 or 2020, not {text!r}")
+    first, last = int(match[1]), int(match[2] or match[1])
+    if first > last:
+        raise InputError("--years must run from an earlier year to a later one")
+    return range(first, last + 1)
+
+
+def synth_command(organisations: int, years: str, target: str, seed: int) -> int:
+    """Run ``synth``: write synthetic returns in the wide shape of ``compute-national``."""
+    if organisations < 1:
+        raise InputError("--orgs must be at least 1")
+    if Path(target).suffix.lower() not in TABLE_SUFFIXES:
+        raise InputError(f"{target}: use a .csv or .parquet file")
+    try:
+        frame = synthesise(organisations, _years(years), seed=seed)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    _write_table(frame, target)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m indicators``."""
     parser = _Parser(prog="python -m indicators", description=__doc__)
@@ -83,6 +167,16 @@ def build_parser() -> argparse.ArgumentParser:
     compute = commands.add_parser("compute", help="check one return and compute its metrics")
     compute.add_argument("--draft", action="store_true", help="check as a draft (no E001)")
     compute.add_argument("return_file", metavar="RETURN.json")
+    national = commands.add_parser(
+        "compute-national", help="compute every metric for many returns (CSV or Parquet)"
+    )
+    national.add_argument("returns_file", metavar="RETURNS.csv")
+    national.add_argument("-o", "--output", required=True, metavar="OUT.csv")
+    synth = commands.add_parser("synth", help="write synthetic returns (labelled synthetic)")
+    synth.add_argument("--orgs", type=int, required=True, metavar="N")
+    synth.add_argument("--years", default="2015-2026", metavar="FIRST-LAST")
+    synth.add_argument("--seed", type=int, default=0)
+    synth.add_argument("-o", "--output", required=True, metavar="FILE")
     return parser
 
 
@@ -92,14 +186,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "compute":
             return compute_command(args.return_file, draft=args.draft)
-        return _dispatch_more(args)
+        if args.command == "compute-national":
+            return compute_national_command(args.returns_file, args.output)
+        return synth_command(args.orgs, args.years, args.output, args.seed)
     except InputError as error:
         sys.stderr.write(f"error: {error}\n")
         return 2
     except Exception as error:  # the contract: one line, never a traceback
         sys.stderr.write(f"error: unexpected {type(error).__name__}: {error}\n")
         return 2
-
-
-def _dispatch_more(args: argparse.Namespace) -> int:
-    raise InputError(f"unknown command {args.command}")
