@@ -288,7 +288,7 @@ def synthesise(
             out[f"i{k}.{eth}"] = np.where(surveyed, value, np.nan)
 
     _board(out, rng, board_latent[org], year_index, _trend(NO_BME_BOARD, y), share)
-    frame = pd.DataFrame(out)
+    frame = pd.DataFrame(out)[["organisation", "year", *(item.code for item in ITEMS)]]
     for item in ITEMS:
         if item.unit == "count":
             frame[item.code] = frame[item.code].astype("Int64")

@@ -1,10 +1,12 @@
 """The command line, run as ``python -m indicators`` in a subprocess, as the spec's section 5."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import ReturnFactory
 
@@ -152,6 +154,90 @@ def test_cli_compute_binary_file_exits_2(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args", [(), ("compute",), ("frobnicate",), ("compute", "--bogus", "x")])
 def test_cli_bad_arguments_exit_2_with_one_line(args: tuple[str, ...]) -> None:
     result = run(*args)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_synth_then_compute_national_csv_and_parquet(tmp_path: Path) -> None:
+    returns = tmp_path / "returns.csv"
+    assert run("synth", "--orgs", "4", "--years", "2017-2019", "-o", str(returns)).returncode == 0
+    frame = pd.read_csv(returns)
+    assert len(frame) == 12 and frame["synthetic"].astype(str).str.lower().eq("true").all()
+    out = tmp_path / "metrics.csv"
+    result = run("compute-national", str(returns), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    metrics = pd.read_csv(out, keep_default_na=False, dtype=str)
+    codes = [metric.code for metric in METRICS]
+    assert list(metrics.columns[: 2 + len(codes)]) == ["organisation", "year", *codes]
+    assert set(metrics["i2.outside_range"]) <= {"true", "false", ""}
+    assert metrics["i3.years_pooled"].tolist()[:3] == ["1", "2", "2"]
+    parquet = tmp_path / "metrics.parquet"
+    assert run("compute-national", str(returns), "-o", str(parquet)).returncode == 0
+    table = pd.read_parquet(parquet)
+    assert table["i2.rl"].dtype == "float64"
+    assert table["i2.adverse_to_bme"].dtype in ("boolean", "bool")
+
+
+def test_cli_compute_national_empty_cells_are_missing(tmp_path: Path) -> None:
+    source = tmp_path / "returns.csv"
+    source.write_text(
+        "organisation,year,i2.shortlisted.white,i2.appointed.white,i2.shortlisted.bme,"
+        "i2.appointed.bme\nNA,2024,100,50,100,25\nRX1,2024,100,,100,25\n"
+    )
+    out = tmp_path / "out.csv"
+    assert run("compute-national", str(source), "-o", str(out)).returncode == 0
+    metrics = pd.read_csv(out, keep_default_na=False, dtype=str)
+    assert metrics["organisation"].tolist() == ["NA", "RX1"]
+    assert metrics["i2.rl"].tolist() == ["2.0", ""]
+    assert metrics["i1.total.white"].tolist() == ["", ""]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "cannot read"),
+        ("year,i2.shortlisted.white\n2024,1\n", "organisation"),
+        ("organisation,year,i2.bogus\nA,2024,1\n", "unknown item"),
+        ("organisation,year\nA,2024\nA,2024\n", "more than one row"),
+        ("organisation,year\nA,twenty\n", "whole-number year"),
+        ("organisation,year\nA,\n", "whole-number year"),
+    ],
+)
+def test_cli_compute_national_bad_tables_exit_2(tmp_path: Path, content: str, message: str) -> None:
+    source = tmp_path / "returns.csv"
+    source.write_text(content)
+    result = run("compute-national", str(source), "-o", str(tmp_path / "out.csv"))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("compute-national", "missing.csv", "-o", "out.csv"),
+        ("compute-national", "returns.txt", "-o", "out.csv"),
+        ("compute-national", "returns.csv"),
+        ("synth", "--orgs", "0", "-o", "x.csv"),
+        ("synth", "--orgs", "three", "-o", "x.csv"),
+        ("synth", "--orgs", "3", "--years", "2010-2012", "-o", "x.csv"),
+        ("synth", "--orgs", "3", "--years", "2020-2016", "-o", "x.csv"),
+        ("synth", "--orgs", "3", "--years", "soon", "-o", "x.csv"),
+        ("synth", "--orgs", "3", "-o", "x.xlsx"),
+    ],
+)
+def test_cli_national_and_synth_bad_arguments_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
+    (tmp_path / "returns.txt").write_text("organisation,year\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "indicators", *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
