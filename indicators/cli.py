@@ -8,15 +8,13 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final, NoReturn
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Final, NoReturn
 
 from indicators.model_employer import ModelEmployer
-from indicators.national import compute_national
 from indicators.returns import compute_return
-from indicators.synthetic import synthesise
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TABLE_SUFFIXES: Final = (".csv", ".parquet", ".pq")
 
@@ -85,6 +83,8 @@ def compute_command(path: str, *, draft: bool) -> int:
 
 
 def _read_table(path: str) -> pd.DataFrame:
+    import pandas as pd  # the table commands alone need pandas: keep `compute` quick to start
+
     suffix = Path(path).suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise InputError(f"{path}: use a .csv or .parquet file")
@@ -103,6 +103,9 @@ def _read_table(path: str) -> pd.DataFrame:
 
 
 def _write_table(frame: pd.DataFrame, path: str) -> None:
+    import numpy as np
+    import pandas as pd
+
     suffix = Path(path).suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise InputError(f"{path}: use a .csv or .parquet file")
@@ -123,6 +126,10 @@ def _write_table(frame: pd.DataFrame, path: str) -> None:
 
 def compute_national_command(source: str, target: str) -> int:
     """Run ``compute-national``: every metric for every row of a wide table of returns."""
+    import pandas as pd
+
+    from indicators.national import compute_national
+
     if Path(target).suffix.lower() not in TABLE_SUFFIXES:
         raise InputError(f"{target}: use a .csv or .parquet file")
     returns = _read_table(source)
@@ -148,6 +155,8 @@ def _years(text: str) -> range:
 
 def synth_command(organisations: int, years: str, target: str, seed: int) -> int:
     """Run ``synth``: write synthetic returns in the wide shape of ``compute-national``."""
+    from indicators.synthetic import synthesise
+
     if organisations < 1:
         raise InputError("--orgs must be at least 1")
     if Path(target).suffix.lower() not in TABLE_SUFFIXES:
