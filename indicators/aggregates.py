@@ -27,9 +27,9 @@ def aggregate(
 ) -> pd.DataFrame:
     """National or group figures, one row per group of ``by`` (e.g. ``("year", "region")``).
 
-    ``returns`` is the wide frame of :func:`indicators.national.compute_national` plus any
-    grouping columns the caller adds (region, type, sector are not items). Shares and relative
-    likelihoods are computed from counts pooled over the organisations that have all the counts
+    ``returns`` is the wide input of :func:`indicators.national.compute_national` (organisation,
+    year, item codes) plus any grouping columns the caller adds (region, type and sector are not
+    items). Shares and relative likelihoods are computed from counts pooled over the organisations that have all the counts
     a figure needs (national RL2 = pooled White appointed / shortlisted over pooled BME), each
     organisation contributing the indicator 3 counts it is itself judged on (two years where
     pooled). Alongside are counts of organisations: with a relative likelihood, outside the
@@ -82,6 +82,10 @@ def aggregate(
     keys = [returns[name].to_numpy() for name in names]
     sums = frame.groupby(keys, sort=True, dropna=False).sum(min_count=1)
     sums.index = sums.index.set_names(names)
+    if sums.empty:  # no returns: the same columns, no rows
+        blank = pd.DataFrame(np.nan, index=pd.RangeIndex(1), columns=sums.columns)
+        empty = _figures(blank, config).iloc[:0]
+        return pd.concat([pd.DataFrame(columns=names), empty.reset_index(drop=True)], axis=1)
     return _figures(sums, config).reset_index()
 
 

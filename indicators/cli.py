@@ -133,7 +133,8 @@ def compute_national_command(source: str, target: str) -> int:
     if Path(target).suffix.lower() not in TABLE_SUFFIXES:
         raise InputError(f"{target}: use a .csv or .parquet file")
     returns = _read_table(source)
-    if "year" in returns.columns and not pd.api.types.is_integer_dtype(returns["year"].dtype):
+    year = returns["year"] if "year" in returns.columns else None
+    if year is not None and len(year) and not pd.api.types.is_integer_dtype(year.dtype):
         raise InputError(f"{source}: every row needs a whole-number year")
     try:
         metrics = compute_national(returns)

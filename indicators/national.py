@@ -203,7 +203,8 @@ def _check_frame(returns: pd.DataFrame) -> None:
         raise ValueError(f"unknown item code column(s): {shown}")
     if returns.duplicated(list(KEYS)).any():
         raise ValueError("more than one row for the same organisation and year")
-    if not pd.api.types.is_integer_dtype(returns["year"].dtype):
+    year = returns["year"]
+    if len(year) and (not pd.api.types.is_integer_dtype(year.dtype) or year.isna().any()):
         raise ValueError("the year column must hold whole numbers")
 
 

@@ -1,10 +1,14 @@
 """National and group aggregates: pooled counts, not averages of ratios."""
 
+from collections.abc import Callable
+
 import pandas as pd
 import pytest
-from conftest import ReturnFactory
 
 from indicators import aggregate
+
+# The valid_return fixture (tests/indicators/conftest.py): a complete, valid return.
+ReturnFactory = Callable[..., dict[str, object]]
 
 
 def _frame(valid_return: ReturnFactory) -> pd.DataFrame:

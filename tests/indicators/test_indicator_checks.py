@@ -1,12 +1,15 @@
 """Checks E001-E010 and W101-W107: each raised where it should be, located and explained."""
 
+from collections.abc import Callable
 from fractions import Fraction
 
 import pytest
-from conftest import ReturnFactory
 
 from indicators import CHECKS, Config, compute_return
 from indicators.dictionary import I1_ITEMS, REQUIRED_ITEMS
+
+# The valid_return fixture (tests/indicators/conftest.py): a complete, valid return.
+ReturnFactory = Callable[..., dict[str, object]]
 
 
 def _codes(values: dict[str, object], **kwargs: object) -> list[str]:

@@ -4,13 +4,16 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ReturnFactory
 
 from indicators import METRICS
+
+# The valid_return fixture (tests/indicators/conftest.py): a complete, valid return.
+ReturnFactory = Callable[..., dict[str, object]]
 
 ROOT = Path(__file__).resolve().parents[2]
 

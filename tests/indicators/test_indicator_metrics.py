@@ -1,13 +1,18 @@
 """Metrics of one return: hand-worked cases for every metric family."""
 
 import math
+from collections.abc import Callable
 from fractions import Fraction
 
 import pytest
-from conftest import ReturnFactory
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indicators import METRICS, ModelEmployer, compute_return
-from indicators.dictionary import AFC_GRADES, ETHNICITIES, STAFF_GROUPS
+from indicators.dictionary import AFC_GRADES, ETHNICITIES, ITEMS, STAFF_GROUPS
+
+# The valid_return fixture (tests/indicators/conftest.py): a complete, valid return.
+ReturnFactory = Callable[..., dict[str, object]]
 
 
 def _i1(group: str, grade: str, white: int, bme: int, unknown: int) -> dict[str, object]:
@@ -316,3 +321,48 @@ def test_compute_return_exact_values_back_the_display() -> None:
     assert result.exact["i2.rl"] == Fraction(107, 40)
     assert result.metrics["i2.rl"] == 2.675  # stored as 2.67499999999999982236431605997495...
     assert result.display("i2.rl") == "2.68"
+
+
+@settings(deadline=None, max_examples=150)
+@given(st.lists(st.integers(0, 1_000_000), min_size=3, max_size=3))
+def test_indicator_1_shares_of_a_row_sum_to_100(row: list[int]) -> None:
+    values = dict(zip(("white", "bme", "unknown"), row, strict=True))
+    result = compute_return(
+        {f"i1.clinical.band_6.{eth}": count for eth, count in values.items()}, draft=True
+    )
+    shares = [f"i1.clinical.band_6.{eth}_pct" for eth in ETHNICITIES]
+    if sum(row) == 0:
+        assert all(result.metrics[code] is None for code in shares)
+        return
+    assert sum(result.exact[code] for code in shares) == 100
+    assert math.isclose(sum(result.metrics[code] for code in shares), 100, rel_tol=1e-13)  # type: ignore[misc]
+
+
+JUNK = st.one_of(
+    st.none(),
+    st.integers(-5, 2_000_000),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=5),
+    st.booleans(),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+)
+
+
+@settings(deadline=None, max_examples=150)
+@given(
+    st.dictionaries(
+        st.one_of(st.sampled_from([item.code for item in ITEMS]), st.text(max_size=8)),
+        JUNK,
+        max_size=40,
+    ),
+    st.one_of(st.none(), st.dictionaries(st.sampled_from([i.code for i in ITEMS]), JUNK)),
+)
+def test_compute_return_never_raises_nor_returns_nan_or_infinity(
+    values: dict[str, object], previous: dict[str, object] | None
+) -> None:
+    result = compute_return(values, previous=previous, year=2024)
+    for code, value in result.metrics.items():
+        assert value is None or isinstance(value, bool | int) or math.isfinite(value), code
+        result.display(code)
+    assert all(issue.message for issue in result.issues)

@@ -1,17 +1,20 @@
 """National vectorised computation: it agrees with the per-return path on every metric."""
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ReturnFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indicators import METRICS, compute_return
 from indicators.dictionary import ETHNICITIES, I1_ITEMS, ITEMS
 from indicators.national import compute_national, model_employer_defaults, model_employer_for
+
+# The valid_return fixture (tests/indicators/conftest.py): a complete, valid return.
+ReturnFactory = Callable[..., dict[str, object]]
 
 SMALL = st.integers(min_value=0, max_value=60)
 ANY_COUNT = st.one_of(SMALL, st.integers(min_value=0, max_value=1_000_000))
