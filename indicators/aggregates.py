@@ -29,8 +29,8 @@ def aggregate(
 
     ``returns`` is the wide input of :func:`indicators.national.compute_national` (organisation,
     year, item codes) plus any grouping columns the caller adds (region, type and sector are not
-    items). Shares and relative likelihoods are computed from counts pooled over the organisations that have all the counts
-    a figure needs (national RL2 = pooled White appointed / shortlisted over pooled BME), each
+    items). Shares and relative likelihoods are computed from counts pooled over the
+    organisations that have all the counts a figure needs (national RL2 = pooled White appointed / shortlisted over pooled BME), each
     organisation contributing the indicator 3 counts it is itself judged on (two years where
     pooled). Alongside are counts of organisations: with a relative likelihood, outside the
     range, significantly adverse (adverse to BME and interval wholly above 1), reporting board
