@@ -27,14 +27,15 @@ def aggregate(
 ) -> pd.DataFrame:
     """National or group figures, one row per group of ``by`` (e.g. ``("year", "region")``).
 
-    ``returns`` is the wide input of :func:`indicators.national.compute_national` (organisation,
-    year, item codes) plus any grouping columns the caller adds (region, type and sector are not
-    items). Shares and relative likelihoods are computed from counts pooled over the
-    organisations that have all the counts a figure needs (national RL2 = pooled White appointed / shortlisted over pooled BME), each
-    organisation contributing the indicator 3 counts it is itself judged on (two years where
-    pooled). Alongside are counts of organisations: with a relative likelihood, outside the
-    range, significantly adverse (adverse to BME and interval wholly above 1), reporting board
-    figures, with no BME voting board member, and with three or more.
+    ``returns`` is the wide input of :func:`indicators.national.compute_national`
+    (organisation, year, item codes) plus any grouping columns the caller adds (region, type
+    and sector are not items). Shares and relative likelihoods come from counts pooled over the
+    organisations that have all the counts a figure needs: national RL2 is pooled White
+    appointed / shortlisted over pooled BME. Each organisation contributes the indicator 3
+    counts it is itself judged on (two years where pooled). Alongside are counts of
+    organisations: with a relative likelihood, outside the range, significantly adverse
+    (adverse to BME and interval wholly above 1), reporting board figures, with no BME voting
+    board member, and with three or more.
     """
     names = list(by)
     missing = [name for name in names if name not in returns.columns]

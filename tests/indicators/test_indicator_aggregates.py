@@ -93,3 +93,12 @@ def test_aggregate_workforce_share_pools_every_complete_return(valid_return: Ret
 def test_aggregate_rejects_missing_grouping_column(valid_return: ReturnFactory) -> None:
     with pytest.raises(ValueError, match="sector"):
         aggregate(_frame(valid_return), by=("year", "sector"))
+
+
+def test_aggregate_of_no_returns_has_the_columns_and_no_rows() -> None:
+    empty = pd.DataFrame({"organisation": pd.Series([], dtype=object), "year": []}).astype(
+        {"year": "int64"}
+    )
+    figures = aggregate(empty)
+    assert len(figures) == 0
+    assert {"year", "organisations", "i2.rl", "i9.orgs_no_bme_voting"} <= set(figures.columns)
