@@ -60,6 +60,25 @@ def _needs(condition: bool, reason: str) -> None:
         pytest.skip(reason)
 
 
+@pytest.fixture
+def celery_conf() -> Iterator[Any]:
+    """The Celery app's configuration, restored after the test (e.g. to force eager tasks)."""
+    from wres_portal.celery import app
+
+    originals = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    yield app.conf
+    app.conf.update(originals)
+    # Connections are pooled per broker URL on first use: drop the test's pool.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def eager_tasks(celery_conf: Any) -> None:
+    """Tasks run in process, whatever the mode."""
+    celery_conf.task_always_eager = True
+
+
 @pytest.fixture(scope="session")
 def full_mode() -> None:
     """Skips (fails under WRES_FULL=1) unless PostgreSQL and Redis are configured."""

@@ -2,13 +2,9 @@
 
 import pytest
 
-from wres_portal.celery import app as celery_app
-
 
 @pytest.mark.django_db
-def test_healthz_embedded_mode_is_ok(client, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-
+def test_healthz_embedded_mode_is_ok(client, eager_tasks):
     response = client.get("/healthz")
 
     body = response.json()
@@ -21,14 +17,11 @@ def test_healthz_embedded_mode_is_ok(client, settings):
 
 
 @pytest.fixture
-def dead_broker(settings):
+def dead_broker(settings, celery_conf):
     """The broker pointed at a port where nothing listens (nothing is mocked)."""
-    settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.WRES_HEALTH_TIMEOUT = 0.5
-    saved = celery_app.conf.broker_url
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
-    yield
-    celery_app.conf.broker_url = saved
+    celery_conf.task_always_eager = False
+    celery_conf.broker_url = "redis://127.0.0.1:1/0"
 
 
 @pytest.mark.django_db
@@ -55,16 +48,12 @@ def test_healthz_full_mode_with_worker_is_ok(client, celery_worker_process):
 
 
 @pytest.mark.django_db
-def test_healthz_full_mode_without_worker_is_503(client, full_mode, settings):
+def test_healthz_full_mode_without_worker_is_503(client, full_mode, settings, celery_conf):
     """A reachable broker (a Redis database no worker listens on) but no worker answering."""
-    settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.WRES_HEALTH_TIMEOUT = 0.5
-    saved = celery_app.conf.broker_url
-    celery_app.conf.broker_url = saved.rsplit("/", 1)[0] + "/15"
-    try:
-        response = client.get("/healthz")
-    finally:
-        celery_app.conf.broker_url = saved
+    celery_conf.broker_url = celery_conf.broker_url.rsplit("/", 1)[0] + "/15"
+
+    response = client.get("/healthz")
 
     body = response.json()
     assert response.status_code == 503

@@ -42,7 +42,7 @@ def test_log_records_carry_the_request_id():
 
 
 @pytest.mark.django_db
-def test_eager_task_keeps_the_request_id_of_its_request(register):
+def test_eager_task_keeps_the_request_id_of_its_request(register, eager_tasks):
     token = current_request_id.set("req-eager-0001")
     try:
         result = health_roundtrip.delay().get()

@@ -99,7 +99,7 @@ def _worker() -> dict[str, Any]:
 def healthz(request: HttpRequest) -> JsonResponse:
     """Database, cache, broker and worker status as JSON: 503 when a dependency is down."""
     checks = {"database": _check("database", _database), "cache": _check("cache", _cache)}
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if celery_app.conf.task_always_eager:
         checks["broker"] = {"status": "not used", "detail": "tasks run eagerly in process"}
         checks["worker"] = {"status": "not used", "detail": "tasks run eagerly in process"}
     else:
