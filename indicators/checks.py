@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -20,6 +19,7 @@ from indicators.dictionary import (
     SURVEY_ITEMS,
 )
 from indicators.metrics import MetricSet, Number
+from indicators.values import count_problem, is_supplied, percent_problem, valid_values
 
 Severity = Literal["error", "warning"]
 Phase = Literal["items", "metrics"]
@@ -46,35 +46,6 @@ class Issue:
             "items": list(self.items),
             "message": self.message,
         }
-
-
-def is_supplied(value: object) -> bool:
-    """An item is supplied unless it is absent, ``None`` or blank text."""
-    return value is not None and not (isinstance(value, str) and not value.strip())
-
-
-def count_problem(value: object, config: Config) -> str | None:
-    """Why ``value`` is not an acceptable headcount, or ``None`` if it is one."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-            return "not written as a whole number (write it without a decimal point)"
-        return "not a whole number"
-    if value < 0:
-        return "negative"
-    if value > config.max_count:
-        return f"over {config.max_count:,}"
-    return None
-
-
-def percent_problem(value: object) -> str | None:
-    """Why ``value`` is not an acceptable survey percentage, or ``None`` if it is one."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return "not a number"
-    if not math.isfinite(value):
-        return "not a finite number"
-    if not 0 <= value <= 100:
-        return "outside 0-100"
-    return None
 
 
 def _label(code: str) -> str:
@@ -105,20 +76,6 @@ class CheckContext:
         self.valid = valid_values(self.raw, self.config)
 
 
-def valid_values(raw: Mapping[str, object], config: Config) -> dict[str, Number]:
-    """The known items of ``raw`` whose values pass E002 and E006 (nothing else is checked)."""
-    valid: dict[str, Number] = {}
-    for code, value in raw.items():
-        if value is None:
-            continue
-        if code in _COUNT_SET:
-            if count_problem(value, config) is None:
-                valid[code] = value  # type: ignore[assignment]
-        elif code in _SURVEY_SET and percent_problem(value) is None:
-            valid[code] = value  # type: ignore[assignment]
-    return valid
-
-
 class Rule:
     """A check: a stable code, a severity, the phase it runs in, and a generator of issues."""
 
@@ -137,6 +94,8 @@ class Rule:
 
 
 class RequiredItemMissing(Rule):
+    """E001 (error): a required item is empty (on submission)."""
+
     code, summary = "E001", "a required item is empty (on submission)"
 
     def issues(self, ctx: CheckContext) -> Iterator[Issue]:
@@ -152,6 +111,8 @@ class RequiredItemMissing(Rule):
 
 
 class BadCount(Rule):
+    """E002 (error): a count that is not a whole number, negative, or over 1,000,000."""
+
     code, summary = "E002", "a count that is not a whole number, negative, or over 1,000,000"
 
     def issues(self, ctx: CheckContext) -> Iterator[Issue]:
@@ -186,12 +147,16 @@ class _EventOverBase(Rule):
 
 
 class AppointedOverShortlisted(_EventOverBase):
+    """E003 (error): appointed > shortlisted for a group."""
+
     code, summary = "E003", "appointed > shortlisted for a group"
     pairs = (("i2.shortlisted", "i2.appointed"),)
     what = "Only shortlisted people can be appointed: check both figures."
 
 
 class DisciplinaryOverWorkforce(_EventOverBase):
+    """E004 (error): disciplinary > workforce for a group (current or previous year)."""
+
     code, summary = "E004", "disciplinary > workforce for a group (current or previous year)"
     pairs = (
         ("i3.workforce", "i3.disciplinary"),
@@ -201,12 +166,16 @@ class DisciplinaryOverWorkforce(_EventOverBase):
 
 
 class TrainingOverWorkforce(_EventOverBase):
+    """E005 (error): training > workforce for a group."""
+
     code, summary = "E005", "training > workforce for a group"
     pairs = (("i4.workforce", "i4.training"),)
     what = "People accessing training are part of the workforce: check both figures."
 
 
 class BadPercentage(Rule):
+    """E006 (error): a survey percentage that is not a number or is outside 0-100."""
+
     code, summary = "E006", "a survey percentage that is not a number or is outside 0-100"
 
     def issues(self, ctx: CheckContext) -> Iterator[Issue]:
@@ -222,6 +191,8 @@ class BadPercentage(Rule):
 
 
 class VotingOverBoard(Rule):
+    """E007 (error): voting members > executive + non-executive members for a group."""
+
     code, summary = "E007", "voting members > executive + non-executive members for a group"
 
     def issues(self, ctx: CheckContext) -> Iterator[Issue]:
@@ -240,6 +211,8 @@ class VotingOverBoard(Rule):
 
 
 class EmptyWorkforce(Rule):
+    """E008 (error): the indicator 1 total is 0."""
+
     code, summary = "E008", "the indicator 1 total is 0"
 
     def issues(self, ctx: CheckContext) -> Iterator[Issue]:
@@ -253,6 +226,8 @@ class EmptyWorkforce(Rule):
 
 
 class PartPreviousYear(Rule):
+    """E009 (error): the previous-year items of indicator 3 are only partly filled."""
+
     code, summary = "E009", "the previous-year items of indicator 3 are only partly filled"
 
     def issues(self, ctx: CheckContext) -> Iterator[Issue]:
@@ -268,6 +243,8 @@ class PartPreviousYear(Rule):
 
 
 class UnknownItem(Rule):
+    """E010 (error): an item code that is not in this dictionary."""
+
     code, summary = "E010", "an item code that is not in this dictionary"
 
     def issues(self, ctx: CheckContext) -> Iterator[Issue]:
@@ -308,6 +285,8 @@ def _exceeds(part: int, whole: int, share: Fraction) -> bool:
 
 
 class UnknownEthnicityHigh(Rule):
+    """W101 (warning): unknown ethnicity is over 10% of the indicator 1 total."""
+
     code, severity, phase = "W101", "warning", "metrics"
     summary = "unknown ethnicity is over 10% of the indicator 1 total"
 
@@ -323,6 +302,8 @@ class UnknownEthnicityHigh(Rule):
 
 
 class WorkforceMismatch(Rule):
+    """W102 (warning): the indicator 3 or 4 workforce differs from the indicator 1 total."""
+
     code, severity, phase = "W102", "warning", "metrics"
     summary = "the indicator 3 or 4 workforce differs from the indicator 1 total by over 10%"
 
@@ -346,6 +327,8 @@ class WorkforceMismatch(Rule):
 
 
 class WorkforceChange(Rule):
+    """W103 (warning): the indicator 1 total changed by over 20% from last year."""
+
     code, severity, phase = "W103", "warning", "metrics"
     summary = "the indicator 1 total changed by over 20% from last year"
 
@@ -366,6 +349,8 @@ class WorkforceChange(Rule):
 
 
 class LikelihoodChange(Rule):
+    """W104 (warning): a relative likelihood moved by over 0.5 from last year."""
+
     code, severity, phase = "W104", "warning", "metrics"
     summary = "a relative likelihood moved by over 0.5 from last year"
 
@@ -386,6 +371,8 @@ class LikelihoodChange(Rule):
 
 
 class SmallNumbers(Rule):
+    """W105 (warning): a relative likelihood rests on small numbers."""
+
     code, severity, phase = "W105", "warning", "metrics"
     summary = "a relative likelihood rests on small numbers"
 
@@ -405,6 +392,8 @@ class SmallNumbers(Rule):
 
 
 class NoBmeBoardMember(Rule):
+    """W106 (warning): no BME voting board member while the workforce is over 10% BME."""
+
     code, severity, phase = "W106", "warning", "metrics"
     summary = "no BME voting board member while the workforce is over 10% BME"
 
@@ -422,6 +411,8 @@ class NoBmeBoardMember(Rule):
 
 
 class NobodyShortlisted(Rule):
+    """W107 (warning): nobody shortlisted at all in the year."""
+
     code, severity, phase = "W107", "warning", "metrics"
     summary = "nobody shortlisted at all in the year"
 

@@ -6,12 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from indicators.checks import CheckContext, Issue, is_supplied, run_checks, valid_values
+from indicators.checks import CheckContext, Issue, run_checks
 from indicators.config import DEFAULT_CONFIG, Config
 from indicators.dictionary import ETHNICITIES, METRIC_BY_CODE
 from indicators.formatting import format_value
 from indicators.metrics import MetricSet, MetricValue, Number, compute_metrics
 from indicators.model_employer import ModelEmployer
+from indicators.values import is_supplied, valid_values
 
 #: Previous-year indicator 3 items and the items of last year's return they are derived from.
 PREVIOUS_YEAR_SOURCES: dict[str, str] = {
