@@ -81,7 +81,7 @@ services: ## Install (where missing) and start PostgreSQL and Redis from Debian'
 lint: setup ## ruff (lint and format check) and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy .
+	$(VENV)/bin/mypy
 	$(MANAGE) makemigrations --check --dry-run
 
 .PHONY: bench

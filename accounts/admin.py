@@ -7,7 +7,7 @@ from accounts.models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     ordering = ("email",)
     list_display = ("email", "full_name", "is_active", "is_staff", "last_login")
     search_fields = ("email", "full_name")

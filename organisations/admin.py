@@ -6,7 +6,7 @@ from organisations.models import Organisation
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("ods_code", "name", "org_type", "sector", "region", "closed_on")
     list_filter = ("org_type", "sector", "region", "is_demo")
     search_fields = ("ods_code", "name")

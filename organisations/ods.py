@@ -138,7 +138,7 @@ def parse_ods_register(data: bytes) -> OdsParseResult:
                     OdsProblem(
                         line,
                         f"{len(fields)} fields where the register has at least {MIN_FIELDS} "
-                        "(code, name, region, ICB, 5 address lines, postcode, open and close dates)",
+                        "(code, name, region, ICB, 5 address lines, postcode, open, close date)",
                     )
                 )
                 continue
@@ -150,7 +150,9 @@ def parse_ods_register(data: bytes) -> OdsParseResult:
                 row_problems.append(OdsProblem(line, f"ODS code {fields[CODE]!r} is not valid"))
             elif code in first_line:
                 row_problems.append(
-                    OdsProblem(line, f"ODS code {code} appears twice (first on line {first_line[code]})")
+                    OdsProblem(
+                        line, f"ODS code {code} appears twice (first on line {first_line[code]})"
+                    )
                 )
             else:
                 first_line[code] = line

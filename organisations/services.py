@@ -49,7 +49,9 @@ def organisation_import_register(
     report = ImportReport()
     english = [row for row in rows if row.in_england]
     report.skipped_outside_england = len(rows) - len(english)
-    existing = Organisation.objects.in_bulk([row.ods_code for row in english], field_name="ods_code")
+    existing = Organisation.objects.in_bulk(
+        [row.ods_code for row in english], field_name="ods_code"
+    )
     to_create: list[Organisation] = []
     for row in english:
         values = {name: getattr(row, name) for name in _SYNCED_FIELDS}
@@ -57,7 +59,10 @@ def organisation_import_register(
         if organisation is None:
             to_create.append(
                 Organisation(
-                    ods_code=row.ods_code, org_type=org_type, sector=infer_sector(row.name), **values
+                    ods_code=row.ods_code,
+                    org_type=org_type,
+                    sector=infer_sector(row.name),
+                    **values,
                 )
             )
             report.created.append(row.ods_code)

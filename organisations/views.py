@@ -17,7 +17,9 @@ def organisation_list_view(request: HttpRequest) -> HttpResponse:
     """Search and filter organisations by name, ODS code, region, type and sector."""
     form = OrganisationFilterForm(request.GET)
     form.is_valid()  # a bad parameter is reported on the page; the valid ones still filter
-    page = Paginator(organisation_list(**form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(organisation_list(**form.filters()), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -166,7 +166,7 @@ def test_import_ods_empty_or_binary_file_is_refused(tmp_path, content, message):
 
 @pytest.mark.django_db
 def test_import_ods_missing_file_is_a_clear_error(tmp_path):
-    with pytest.raises(CommandError, match="Cannot read .*nope.csv"):
+    with pytest.raises(CommandError, match=r"Cannot read .*nope\.csv"):
         _import(tmp_path / "nope.csv")
 
 

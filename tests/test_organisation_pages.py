@@ -25,7 +25,10 @@ def test_start_page_says_what_the_service_is_and_counts_organisations(client, re
 
     assert "Workforce Race Equality Standard" in content
     assert "Who this service is for" in content
-    assert "<strong>210</strong> open organisations: 202 NHS trusts, 5 integrated care boards" in content
+    assert (
+        "<strong>210</strong> open organisations: 202 NHS trusts, 5 integrated care boards"
+        in content
+    )
 
 
 def test_page_carries_the_csp_nonce_on_its_only_inline_script(client):
@@ -75,7 +78,9 @@ def test_organisation_list_searches_and_filters(client, register, query, present
         ("q=abc%00def", "Null characters are not allowed"),
     ],
 )
-def test_organisation_list_bad_parameter_is_explained_not_an_error(client, register, query, message):
+def test_organisation_list_bad_parameter_is_explained_not_an_error(
+    client, register, query, message
+):
     response = client.get(reverse("organisations:list") + "?" + query)
 
     content = response.content.decode()

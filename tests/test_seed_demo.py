@@ -1,4 +1,4 @@
-"""`seed_demo`: the register plus demo ICBs and independent providers, idempotent, never with DEBUG off."""
+"""`seed_demo`: register, demo ICBs and independent providers; idempotent; never with DEBUG off."""
 
 from io import StringIO
 

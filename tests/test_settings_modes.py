@@ -1,4 +1,4 @@
-"""The settings switch: embedded by default, full with DATABASE_URL/REDIS_URL, production with DEBUG off."""
+"""The settings switch: embedded by default, full with DATABASE_URL/REDIS_URL, production."""
 
 import os
 import runpy
@@ -98,7 +98,9 @@ def test_settings_bad_configuration_is_refused_with_a_clear_message(monkeypatch,
 
 
 def test_check_deploy_passes_with_production_settings():
-    env = {k: v for k, v in os.environ.items() if k not in {*VARIABLES, "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {*VARIABLES, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(PRODUCTION, DJANGO_SETTINGS_MODULE="wres_portal.settings")
 
     result = subprocess.run(

@@ -13,6 +13,16 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+def format_date(value: Any, fmt: str = "j F Y") -> str:
+    """A date as people read it (27 November 2026); empty for none."""
+    return date_format(value, fmt) if value else ""
+
+
+def format_number(value: Any) -> str:
+    """A whole number with thousands separators (1,234)."""
+    return number_format(value, force_grouping=True)
+
+
 def environment(**options: Any) -> jinja2.Environment:
     """Builds the environment Django's Jinja2 backend renders with."""
     project_loader = options.pop("loader", None)
@@ -22,10 +32,5 @@ def environment(**options: Any) -> jinja2.Environment:
     options["undefined"] = jinja2.ChainableUndefined
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), **options)  # noqa: S701 - Django sets autoescape
     env.globals.update({"static": staticfiles_storage.url, "url": url})
-    env.filters.update(
-        {
-            "date": lambda value, fmt="j F Y": date_format(value, fmt) if value else "",
-            "number": lambda value: number_format(value, force_grouping=True),
-        }
-    )
+    env.filters.update({"date": format_date, "number": format_number})
     return env

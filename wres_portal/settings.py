@@ -27,7 +27,7 @@ def env_str(name: str, default: str = "") -> str:
 
 
 def env_bool(name: str, default: bool) -> bool:
-    """A yes/no variable: 1/true/yes/on or 0/false/no/off, anything else is a configuration error."""
+    """A yes/no variable: 1/true/yes/on or 0/false/no/off; anything else is refused."""
     value = env_str(name).lower()
     if not value:
         return default
@@ -72,7 +72,9 @@ else:
     SECRET_KEY = env_str("SECRET_KEY")
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
     if len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured("With DEBUG off, SECRET_KEY must be set (50 characters or more).")
+        raise ImproperlyConfigured(
+            "With DEBUG off, SECRET_KEY must be set (50 characters or more)."
+        )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("With DEBUG off, ALLOWED_HOSTS must list the site's host names.")
 
@@ -148,7 +150,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -314,4 +316,7 @@ LOGGING = {
 
 # The portal's own settings.
 WRES_SERVICE_NAME = "Workforce Race Equality Standard"
-WRES_HEALTH_TIMEOUT = float(env_str("WRES_HEALTH_TIMEOUT", "1.0"))
+try:
+    WRES_HEALTH_TIMEOUT = float(env_str("WRES_HEALTH_TIMEOUT", "1.0"))
+except ValueError:
+    raise ImproperlyConfigured("WRES_HEALTH_TIMEOUT must be a number of seconds") from None

@@ -4,37 +4,123 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ods_code', models.CharField(max_length=10, unique=True, verbose_name='ODS code')),
-                ('name', models.CharField(max_length=255)),
-                ('org_type', models.CharField(choices=[('nhs_trust', 'NHS trust'), ('icb', 'Integrated care board'), ('independent', 'Independent provider'), ('national', 'National body'), ('other', 'Other')], default='nhs_trust', max_length=20, verbose_name='type')),
-                ('sector', models.CharField(blank=True, choices=[('acute', 'Acute'), ('mental_health', 'Mental health and learning disability'), ('community', 'Community'), ('ambulance', 'Ambulance'), ('specialist', 'Specialist'), ('combined', 'Combined')], help_text='For NHS trusts. Inferred from the name where it is plain; an admin may set it.', max_length=20)),
-                ('sector_set_by_admin', models.BooleanField(default=False, help_text='Set when an admin chose the sector; the ODS import keeps it.')),
-                ('region', models.CharField(choices=[('Y56', 'London'), ('Y58', 'South West'), ('Y59', 'South East'), ('Y60', 'Midlands'), ('Y61', 'East of England'), ('Y62', 'North West'), ('Y63', 'North East and Yorkshire')], max_length=3, verbose_name='NHS England region')),
-                ('parent_icb_code', models.CharField(blank=True, max_length=10, verbose_name='ICB code')),
-                ('address', models.CharField(blank=True, max_length=500)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('opened_on', models.DateField(blank=True, null=True, verbose_name='open date')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='close date')),
-                ('is_demo', models.BooleanField(default=False, help_text='Made up for the demonstration; not in the ODS register.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('predecessors', models.ManyToManyField(blank=True, help_text='Organisations this one took over (mergers keep time series joined).', related_name='successors', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ods_code", models.CharField(max_length=10, unique=True, verbose_name="ODS code")),
+                ("name", models.CharField(max_length=255)),
+                (
+                    "org_type",
+                    models.CharField(
+                        choices=[
+                            ("nhs_trust", "NHS trust"),
+                            ("icb", "Integrated care board"),
+                            ("independent", "Independent provider"),
+                            ("national", "National body"),
+                            ("other", "Other"),
+                        ],
+                        default="nhs_trust",
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("acute", "Acute"),
+                            ("mental_health", "Mental health and learning disability"),
+                            ("community", "Community"),
+                            ("ambulance", "Ambulance"),
+                            ("specialist", "Specialist"),
+                            ("combined", "Combined"),
+                        ],
+                        help_text="For NHS trusts. Inferred from the name where it is plain; an admin may set it.",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "sector_set_by_admin",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Set when an admin chose the sector; the ODS import keeps it.",
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(
+                        choices=[
+                            ("Y56", "London"),
+                            ("Y58", "South West"),
+                            ("Y59", "South East"),
+                            ("Y60", "Midlands"),
+                            ("Y61", "East of England"),
+                            ("Y62", "North West"),
+                            ("Y63", "North East and Yorkshire"),
+                        ],
+                        max_length=3,
+                        verbose_name="NHS England region",
+                    ),
+                ),
+                (
+                    "parent_icb_code",
+                    models.CharField(blank=True, max_length=10, verbose_name="ICB code"),
+                ),
+                ("address", models.CharField(blank=True, max_length=500)),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                ("opened_on", models.DateField(blank=True, null=True, verbose_name="open date")),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="close date")),
+                (
+                    "is_demo",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Made up for the demonstration; not in the ODS register.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "predecessors",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Organisations this one took over (mergers keep time series joined).",
+                        related_name="successors",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('name',),
-                'indexes': [models.Index(fields=['region', 'org_type', 'sector'], name='organisatio_region_09efbd_idx'), models.Index(fields=['name'], name='organisatio_name_242830_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('closed_on__isnull', True), ('opened_on__isnull', True), ('closed_on__gte', models.F('opened_on')), _connector='OR'), name='organisation_closes_after_opening')],
+                "ordering": ("name",),
+                "indexes": [
+                    models.Index(
+                        fields=["region", "org_type", "sector"],
+                        name="organisatio_region_09efbd_idx",
+                    ),
+                    models.Index(fields=["name"], name="organisatio_name_242830_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("closed_on__isnull", True),
+                            ("opened_on__isnull", True),
+                            ("closed_on__gte", models.F("opened_on")),
+                            _connector="OR",
+                        ),
+                        name="organisation_closes_after_opening",
+                    )
+                ],
             },
         ),
     ]

@@ -1,4 +1,4 @@
-"""Browser tests (Chromium, axe on every page): the start page, searching and opening an organisation."""
+"""Browser tests (Chromium, axe on every page): start page, search and open an organisation."""
 
 import re
 
@@ -16,9 +16,13 @@ def test_start_page_introduces_the_service(axe_page, register):
 
     # Then it says what the service is, and the NHS.UK layout is in place
     page = axe_page.page
-    expect(page.get_by_role("heading", level=1)).to_have_text("Workforce Race Equality Standard (WRES)")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Workforce Race Equality Standard (WRES)"
+    )
     expect(page.get_by_role("banner")).to_contain_text("Workforce Race Equality Standard")
-    expect(page.get_by_role("contentinfo").get_by_role("link", name="Accessibility statement")).to_be_visible()
+    expect(
+        page.get_by_role("contentinfo").get_by_role("link", name="Accessibility statement")
+    ).to_be_visible()
 
     # When a keyboard user presses Tab, the skip link comes first and jumps to the content
     page.keyboard.press("Tab")
@@ -46,7 +50,9 @@ def test_search_organisations_and_open_one(axe_page, register):
 
     # And opening it shows its register entry and its ICB
     page.get_by_role("link", name="GUY'S AND ST THOMAS' NHS FOUNDATION TRUST").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("GUY'S AND ST THOMAS' NHS FOUNDATION TRUST")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "GUY'S AND ST THOMAS' NHS FOUNDATION TRUST"
+    )
     expect(page.locator(".nhsuk-summary-list")).to_contain_text("RJ1")
     expect(page.locator(".nhsuk-summary-list")).to_contain_text("South East London")
     axe_page.check_accessibility()
@@ -68,7 +74,9 @@ def test_filters_work_by_keyboard_and_bad_filters_are_explained(axe_page, regist
     page.get_by_role("button", name="Apply").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#results-heading")).to_have_text("2 organisations")
-    expect(page.get_by_role("link", name="NORTH EAST AMBULANCE SERVICE NHS FOUNDATION TRUST")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="NORTH EAST AMBULANCE SERVICE NHS FOUNDATION TRUST")
+    ).to_be_visible()
     expect(page.get_by_role("link", name="LONDON AMBULANCE SERVICE NHS TRUST")).to_have_count(0)
     axe_page.check_accessibility()
 

@@ -25,6 +25,7 @@ class Command(BaseCommand):
         created = organisation_seed_demo()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Trusts: {report.summary()}. Demo ICBs and independent providers: {created} created."
+                f"Trusts: {report.summary()}. "
+                f"Demo ICBs and independent providers: {created} created."
             )
         )

@@ -1,0 +1,20 @@
+# The production image: gunicorn serving the portal; the same image runs the Celery worker and beat.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json Makefile ./
+RUN apt-get update && apt-get install -y --no-install-recommends make && rm -rf /var/lib/apt/lists/* \
+    && mkdir -p .make && npm ci --no-audit --no-fund && touch .make/npm && make .make/static
+
+FROM python:3.13-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PROJECT_ENVIRONMENT=/venv PATH=/venv/bin:$PATH
+WORKDIR /app
+COPY pyproject.toml uv.lock ./
+RUN pip install --no-cache-dir "uv==0.13.9" && uv sync --frozen --no-dev --no-cache
+COPY . .
+COPY --from=assets /app/static/vendor static/vendor
+RUN DEBUG=false SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only ALLOWED_HOSTS=build \
+    python manage.py collectstatic --no-input \
+    && useradd --system --uid 1000 wres && mkdir -p /app/var && chown wres /app/var
+USER wres
+EXPOSE 8000
+CMD ["gunicorn", "wres_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
