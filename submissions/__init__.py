@@ -1,0 +1,1 @@
+"""Submissions: collections, returns and their versions, workflow, uploads, review and queries."""

@@ -1,0 +1,106 @@
+"""Reads of collections, returns and versions, and what the engine needs to check a return.
+
+Scoping by the user's role arrives with the permission layer; until then these selectors take
+the organisation or collection explicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+
+from indicators import Issue, ReturnResult, compute_return
+from indicators.returns import with_previous_year
+from organisations.models import Organisation
+from submissions.models import Collection, Return, ReturnQuerySet, ReturnVersion
+
+
+def collection_for_year(*, year: int) -> Collection | None:
+    """The collection of ``year``, if there is one."""
+    return Collection.objects.filter(year=year).first()
+
+
+def return_list_for_collection(*, collection: Collection) -> ReturnQuerySet:
+    """Every return of a collection with its organisation, in organisation name order."""
+    return (
+        Return.objects.filter(collection=collection)
+        .select_related("organisation", "collection")
+        .order_by("organisation__name")
+    )
+
+
+def return_list_for_organisation(*, organisation: Organisation) -> ReturnQuerySet:
+    """An organisation's returns, newest collection first."""
+    return (
+        Return.objects.filter(organisation=organisation)
+        .select_related("collection")
+        .order_by("-collection__year")
+    )
+
+
+def return_versions(*, return_: Return) -> QuerySet[ReturnVersion]:
+    """The return's frozen versions, 1 to n."""
+    return ReturnVersion.objects.filter(wres_return=return_).order_by("number")
+
+
+def return_previous_version(*, return_: Return) -> ReturnVersion | None:
+    """The organisation's accepted version in the previous year's collection, if any."""
+    previous = (
+        Return.objects.filter(
+            organisation_id=return_.organisation_id,
+            collection__year=return_.collection.year - 1,
+            accepted_version__isnull=False,
+        )
+        .select_related("accepted_version")
+        .first()
+    )
+    return previous.accepted_version if previous is not None else None
+
+
+def return_previous_values(*, return_: Return) -> dict[str, Any] | None:
+    """Last year's accepted values (for W103/W104 and indicator 3's pre-fill), or ``None``."""
+    version = return_previous_version(return_=return_)
+    return dict(version.values) if version is not None else None
+
+
+def return_prefill(*, return_: Return, previous: dict[str, Any] | None = None) -> dict[str, object]:
+    """Items filled from elsewhere where the draft leaves them empty.
+
+    Indicator 3's previous-year items come from last year's accepted return (the engine's own
+    mapping). Pre-filled items are not stored in the draft, so "not started" stays true until
+    the organisation enters something; they are frozen into the version on submission.
+    """
+    if previous is None:
+        previous = return_previous_values(return_=return_)
+    filled = with_previous_year({}, previous)
+    return {code: value for code, value in filled.items() if code not in return_.values}
+
+
+def return_compute(
+    *, return_: Return, draft: bool, previous: dict[str, Any] | None = None
+) -> ReturnResult:
+    """The engine's checks and metrics for the return's current values.
+
+    ``previous`` defaults to last year's accepted values; pass it when already loaded.
+    """
+    if previous is None:
+        previous = return_previous_values(return_=return_)
+    return compute_return(
+        return_.values, previous=previous, year=return_.collection.year, draft=draft
+    )
+
+
+def warning_key(issue: Issue) -> str:
+    """The key an explanation of this warning is stored under: its code and first item."""
+    return f"{issue.code}:{issue.items[0]}" if issue.items else issue.code
+
+
+def unexplained_warnings(issues: Iterable[Issue], explanations: dict[str, str]) -> list[Issue]:
+    """The warnings among ``issues`` that have no written explanation."""
+    return [
+        issue
+        for issue in issues
+        if issue.severity == "warning" and not str(explanations.get(warning_key(issue), "")).strip()
+    ]
