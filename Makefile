@@ -82,6 +82,7 @@ lint: setup ## ruff (lint and format check) and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --strict indicators
 	$(MANAGE) makemigrations --check --dry-run
 
 .PHONY: bench

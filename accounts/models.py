@@ -1,10 +1,20 @@
 """The portal's user: identified by email address, never by a username."""
 
+import datetime
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+
+
+class NationalRole(models.TextChoices):
+    """Roles held across all organisations, by NHS England staff."""
+
+    REVIEWER = "reviewer", "Reviewer"
+    ANALYST = "analyst", "Analyst"
+    ADMIN = "admin", "National administrator"
 
 
 class UserManager(BaseUserManager["User"]):
@@ -43,6 +53,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text="Only national administrators should have this.",
     )
+    national_role = models.CharField(
+        max_length=20,
+        choices=NationalRole.choices,
+        blank=True,
+        help_text="NHS England staff only. National roles must use two-factor authentication.",
+    )
     is_active = models.BooleanField("active", default=True)
     date_joined = models.DateTimeField("date joined", default=timezone.now)
 
@@ -60,8 +76,66 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.email
 
+    @property
+    def is_national(self) -> bool:
+        return bool(self.national_role)
+
     def get_full_name(self) -> str:
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+def _invitation_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=settings.WRES_INVITATION_DAYS)
+
+
+class Invitation(models.Model):
+    """An invitation to join: to one organisation with a role, or (from an admin) a national role.
+
+    Only a hash of the token is stored; the token itself is in the emailed link alone.
+    """
+
+    email = models.EmailField()
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    role = models.CharField(max_length=20, blank=True)
+    national_role = models.CharField(max_length=20, choices=NationalRole.choices, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="invitations_sent")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=_invitation_expiry)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="invitations_accepted"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(organisation__isnull=False) & ~models.Q(role=""))
+                | (models.Q(organisation__isnull=True) & ~models.Q(national_role="")),
+                name="invitation_is_to_an_organisation_role_or_a_national_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"

@@ -1,5 +1,6 @@
 """An organisation that submits (or oversees) WRES returns, as known to the ODS register."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -89,3 +90,35 @@ class Organisation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_on is None
+
+
+class Role(models.TextChoices):
+    """What a member may do for an organisation."""
+
+    SUBMITTER = "submitter", "Submitter"
+    APPROVER = "approver", "Approver"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(models.Model):
+    """A person acting for an organisation, with one role."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("organisation__name",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("user", "organisation"), name="one_membership_per_user_and_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_role_display()} of {self.organisation.ods_code}"

@@ -48,3 +48,15 @@ def organisation_counts() -> dict[str, Any]:
         independent=Count("id", filter=Q(org_type="independent")),
     )
     return counts
+
+
+def organisation_for_user(*, user: Any, ods_code: str) -> Organisation:
+    """An organisation whose own data the user may see; any other answers 404 (Http404)."""
+    from django.http import Http404
+
+    organisation = Organisation.objects.filter(ods_code=ods_code.upper()).first()
+    if organisation is None or not user.has_perm(
+        "organisations.view_organisation_data", organisation
+    ):
+        raise Http404("No such organisation among yours")
+    return organisation

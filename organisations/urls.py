@@ -22,5 +22,7 @@ register_converter(OdsCodeConverter, "ods")
 app_name = "organisations"
 urlpatterns = [
     path("", views.organisation_list_view, name="list"),
+    path("switch/", views.switch_organisation_view, name="switch"),
     path("<ods:ods_code>/", views.organisation_detail_view, name="detail"),
+    path("<ods:ods_code>/members/", views.organisation_members_view, name="members"),
 ]

@@ -1,13 +1,28 @@
 """Public pages of the organisation register: a searchable list and a page per organisation."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.forms import InviteMemberForm
+from accounts.services import InvitationError, invitation_send
+from accounts.views import accept_url_builder
+from audit.services import audit_record
 from organisations.forms import OrganisationFilterForm
+from organisations.middleware import SESSION_KEY
 from organisations.models import Organisation
-from organisations.selectors import organisation_get, organisation_list, organisation_parent_icb
+from organisations.selectors import (
+    organisation_for_user,
+    organisation_get,
+    organisation_list,
+    organisation_parent_icb,
+)
 
 PAGE_SIZE = 25
 
@@ -41,3 +56,63 @@ def organisation_detail_view(request: HttpRequest, ods_code: str) -> HttpRespons
         "organisations/detail.jinja",
         {"organisation": organisation, "parent_icb": organisation_parent_icb(organisation)},
     )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def organisation_members_view(request: HttpRequest, ods_code: str) -> HttpResponse:
+    """An organisation's members and invitations; approvers (and national admins) invite here."""
+    organisation = organisation_for_user(user=request.user, ods_code=ods_code)
+    if not request.user.has_perm("organisations.invite_member", organisation):
+        raise PermissionDenied
+    form = InviteMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation_send(
+                invited_by=request.user,  # type: ignore[arg-type]
+                email=form.cleaned_data["email"],
+                organisation=organisation,
+                role=form.cleaned_data["role"],
+                accept_url=accept_url_builder(request),
+                request=request,
+            )
+        except InvitationError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect("organisations:members", organisation.ods_code)
+    return render(
+        request,
+        "organisations/members.jinja",
+        {
+            "organisation": organisation,
+            "members": organisation.memberships.select_related("user").order_by("user__email"),
+            "invitations": organisation.invitations.filter(accepted_at=None, revoked_at=None),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def switch_organisation_view(request: HttpRequest) -> HttpResponse:
+    """Makes one of the person's organisations the current one (others answer 404)."""
+    code = request.POST.get("organisation", "")[:10].upper()
+    membership = next(
+        (m for m in request.memberships if m.organisation.ods_code == code),  # type: ignore[attr-defined]
+        None,
+    )
+    if membership is None:
+        raise Http404("You are not a member of that organisation")
+    request.session[SESSION_KEY] = membership.organisation_id
+    audit_record(
+        action="organisation_switched",
+        actor=request.user,
+        organisation=membership.organisation,
+        request=request,
+    )
+    messages.success(request, f"You are now acting for {membership.organisation.name}.")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("start")
+    return redirect(next_url)

@@ -17,7 +17,7 @@ app.autodiscover_tasks()
 _REQUEST_ID = "wres_request_id"
 
 
-@signals.before_task_publish.connect  # type: ignore[untyped-decorator]
+@signals.before_task_publish.connect
 def _attach_request_id(headers: dict[str, Any] | None = None, **_: Any) -> None:
     from wres_portal.observability import current_request_id
 
@@ -29,7 +29,7 @@ def _attach_request_id(headers: dict[str, Any] | None = None, **_: Any) -> None:
 _tokens: dict[str, Token[str | None]] = {}
 
 
-@signals.task_prerun.connect  # type: ignore[untyped-decorator]
+@signals.task_prerun.connect
 def _restore_request_id(task_id: str = "", task: Any = None, **_: Any) -> None:
     """In a worker, the sending request's id; run eagerly, the request's own id stays as it is."""
     from wres_portal.observability import current_request_id
@@ -39,7 +39,7 @@ def _restore_request_id(task_id: str = "", task: Any = None, **_: Any) -> None:
         _tokens[task_id] = current_request_id.set(request_id)
 
 
-@signals.task_postrun.connect  # type: ignore[untyped-decorator]
+@signals.task_postrun.connect
 def _forget_request_id(task_id: str = "", **_: Any) -> None:
     from wres_portal.observability import current_request_id
 
@@ -48,9 +48,7 @@ def _forget_request_id(task_id: str = "", **_: Any) -> None:
         current_request_id.reset(token)
 
 
-@app.task(  # type: ignore[untyped-decorator]
-    name="wres_portal.health_roundtrip", acks_late=False, time_limit=30, soft_time_limit=25
-)
+@app.task(name="wres_portal.health_roundtrip", acks_late=False, time_limit=30, soft_time_limit=25)
 def health_roundtrip() -> dict[str, Any]:
     """Proves a worker can reach the database: returns the organisation count it sees."""
     from organisations.models import Organisation

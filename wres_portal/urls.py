@@ -1,9 +1,22 @@
 """The portal's URLs."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.http import HttpRequest
 from django.urls import include, path
 
 from wres_portal import views
+
+
+def _admin_has_permission(request: HttpRequest) -> bool:
+    """Only national admins reach the Django admin, after the portal's sign-in (and MFA)."""
+    user = request.user
+    return bool(user.is_active and user.is_staff and user.has_perm("wres.use_admin_site"))
+
+
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.has_permission = _admin_has_permission  # type: ignore[method-assign]
+admin.site.site_header = "WRES portal administration"
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -11,6 +24,9 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
     path("organisations/", include("organisations.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

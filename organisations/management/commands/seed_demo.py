@@ -6,6 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, seed_demo_users
 from organisations.ods import parse_ods_register
 from organisations.services import organisation_import_register, organisation_seed_demo
 
@@ -13,7 +14,7 @@ REGISTER = Path(__file__).resolve().parents[2] / "data" / "etr.csv"
 
 
 class Command(BaseCommand):
-    help = "Load demo data: the ODS trust register plus demo ICBs and independent providers."
+    help = "Load demo data: the ODS register, demo ICBs and independent providers, demo users."
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
@@ -23,9 +24,17 @@ class Command(BaseCommand):
             raise CommandError(f"The shipped register is damaged: {result.problems[0]}")
         report = organisation_import_register(rows=result.rows)
         created = organisation_seed_demo()
+        users = seed_demo_users()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Trusts: {report.summary()}. "
-                f"Demo ICBs and independent providers: {created} created."
+                f"Demo ICBs and independent providers: {created} created. "
+                f"Demo users: {users} created."
             )
+        )
+        self.stdout.write(
+            "Demo sign-in (any of): "
+            + ", ".join(user.email for user in DEMO_USERS)
+            + f"\nDemo password: {DEMO_PASSWORD}"
+            + f"\nNational users' authenticator secret (TOTP, base32): {DEMO_TOTP_SECRET}"
         )

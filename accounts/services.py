@@ -1,0 +1,217 @@
+"""Writes about people: invitations (send, revoke, accept), role changes and disabling accounts."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.models import Invitation, User
+from audit.services import audit_record
+from organisations.models import Membership, Organisation, Role
+
+
+class InvitationError(Exception):
+    """An invitation cannot be used or changed; the message says why, in plain words."""
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_find(*, token: str) -> Invitation:
+    """The invitation for a token, if it can still be accepted (raises InvitationError)."""
+    invitation = (
+        Invitation.objects.select_related("organisation").filter(token_hash=_hash(token)).first()
+    )
+    if invitation is None:
+        raise InvitationError("This invitation link is not valid. Check you copied all of it.")
+    if invitation.status == "accepted":
+        raise InvitationError("This invitation has already been used. Sign in instead.")
+    if invitation.status == "revoked":
+        raise InvitationError("This invitation was withdrawn. Ask the person who sent it.")
+    if invitation.status == "expired":
+        raise InvitationError(
+            "This invitation has expired. Ask the person who sent it for a new one."
+        )
+    return invitation
+
+
+@dataclass(frozen=True)
+class SentInvitation:
+    invitation: Invitation
+    token: str
+
+
+@transaction.atomic
+def invitation_send(
+    *,
+    invited_by: User,
+    email: str,
+    organisation: Organisation | None = None,
+    role: str = "",
+    national_role: str = "",
+    accept_url: Any,
+    request: HttpRequest | None = None,
+) -> SentInvitation:
+    """Creates an invitation and emails its link. The caller has checked permission to invite.
+
+    `accept_url` turns the token into the absolute link to put in the email.
+    """
+    email = email.strip().lower()
+    if (organisation is None) == (not national_role) or (organisation and role not in Role.values):
+        raise InvitationError("Invite someone either to an organisation role or a national role.")
+    if (
+        organisation is not None
+        and Membership.objects.filter(user__email=email, organisation=organisation).exists()
+    ):
+        raise InvitationError(f"{email} is already a member of {organisation.name}.")
+    Invitation.objects.filter(
+        email=email, organisation=organisation, accepted_at=None, revoked_at=None
+    ).update(revoked_at=timezone.now())
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email,
+        organisation=organisation,
+        role=role,
+        national_role=national_role,
+        token_hash=_hash(token),
+        invited_by=invited_by,
+    )
+    audit_record(
+        action="invitation_sent",
+        actor=invited_by,
+        target=invitation,
+        organisation=organisation,
+        detail={"email": email, "role": role or national_role},
+        request=request,
+    )
+    where = organisation.name if organisation else "NHS England's WRES team"
+    link = accept_url(token)
+    transaction.on_commit(
+        lambda: send_mail(
+            subject="WRES portal: you have been invited",
+            message=(
+                f"{invited_by.get_full_name()} has invited you to the Workforce Race Equality "
+                f"Standard portal for {where}.\n\nAccept the invitation and set your password:\n"
+                f"{link}\n\nThe link works once and expires in "
+                f"{settings.WRES_INVITATION_DAYS} days. "
+                "If you did not expect it, ignore this email."
+            ),
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+    return SentInvitation(invitation, token)
+
+
+@transaction.atomic
+def invitation_revoke(
+    *, invitation: Invitation, actor: User, request: HttpRequest | None = None
+) -> None:
+    """Withdraws a pending invitation."""
+    if invitation.status != "pending":
+        raise InvitationError(f"This invitation is {invitation.status} and cannot be withdrawn.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit_record(action="invitation_revoked", actor=actor, target=invitation, request=request)
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    token: str,
+    user: User | None = None,
+    full_name: str = "",
+    password: str = "",
+    request: HttpRequest | None = None,
+) -> User:
+    """Accepts an invitation, in one transaction.
+
+    A newcomer (`user` None) gets an account with the password, and a verified email. Someone
+    who already has an account accepts while signed in as the invited address (`user`).
+    The claim is an UPDATE ... WHERE accepted_at IS NULL, so a link used twice at once works once.
+    """
+    invitation = invitation_find(token=token)
+    existing = User.objects.filter(email=invitation.email).first()
+    if user is not None:
+        if user.email != invitation.email:
+            raise InvitationError(
+                f"This invitation is for {invitation.email}. Sign out, then open the link again."
+            )
+    elif existing is not None and existing.has_usable_password():
+        raise InvitationError("You already have an account: sign in, then open the link again.")
+    else:
+        user = existing or User(email=invitation.email)
+        validate_password(password, user)
+        user.set_password(password)
+        user.full_name = full_name.strip()
+    claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at=None).update(
+        accepted_at=timezone.now()
+    )
+    if not claimed:
+        raise InvitationError("This invitation has already been used. Sign in instead.")
+    if invitation.national_role:
+        user.national_role = invitation.national_role
+        if invitation.national_role == "admin":
+            user.is_staff = True
+            user.is_superuser = True
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    if invitation.organisation is not None:
+        Membership.objects.update_or_create(
+            user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
+        )
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
+    audit_record(
+        action="invitation_accepted",
+        actor=user,
+        target=invitation,
+        organisation=invitation.organisation,
+        detail={"role": invitation.role or invitation.national_role},
+        request=request,
+    )
+    return user
+
+
+@transaction.atomic
+def membership_set_role(
+    *, membership: Membership, role: str, actor: User, request: HttpRequest | None = None
+) -> Membership:
+    """Changes a member's role in an organisation."""
+    if role not in Role.values:
+        raise InvitationError("Choose a role from the list.")
+    before = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_record(
+        action="role_changed",
+        actor=actor,
+        target=membership,
+        organisation=membership.organisation,
+        detail={"user": membership.user.email, "from": before, "to": role},
+        request=request,
+    )
+    return membership
+
+
+@transaction.atomic
+def user_disable(*, user: User, actor: User, request: HttpRequest | None = None) -> None:
+    """Disables an account and ends all its sessions (it can no longer sign in)."""
+    from django.contrib.sessions.models import Session
+
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+    audit_record(action="account_disabled", actor=actor, target=user, request=request)
