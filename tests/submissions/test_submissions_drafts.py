@@ -164,3 +164,25 @@ def test_return_save_draft_stores_and_clears_explanations(draft: Return, submitt
         explanations={"W106:i9.voting.bme": ""},
     )
     assert Return.objects.get(pk=draft.pk).explanations == {}
+
+
+def test_return_not_started_and_late_are_derived_not_states(draft: Return, submitter: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from submissions.models import Collection
+
+    assert list(Return.objects.not_started()) == [draft]
+    assert not Return.objects.late().exists()
+    Collection.objects.filter(pk=draft.collection_id).update(
+        deadline=timezone.localdate() - dt.timedelta(days=1)
+    )
+    assert list(Return.objects.late()) == [draft]
+    return_save_draft(
+        return_=draft, actor=submitter, expected_version=1, values={"i2.shortlisted.white": 1}
+    )
+    fresh = Return.objects.get(pk=draft.pk)
+    assert fresh.state == ReturnState.DRAFT and not fresh.is_not_started and fresh.is_late()
+    assert not Return.objects.not_started().exists()
+    assert list(Return.objects.late()) == [draft]
