@@ -229,3 +229,98 @@ def register(db: None) -> None:
     result = parse_ods_register(REGISTER_FILE.read_bytes())
     assert not result.problems
     organisation_import_register(rows=result.rows)
+
+
+TEST_PASSWORD = "correct-horse-battery-staple-42"
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_now(secret: str = TEST_TOTP_SECRET, offset: int = 0) -> str:
+    """The current TOTP code for a secret (offset in 30-second steps)."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time()) // 30 + offset
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+@pytest.fixture
+def make_user(db: None) -> Any:
+    """Creates a user with a verified email and the test password.
+
+    `memberships` is a list of (Organisation, role); national users get a TOTP authenticator
+    unless `totp=False`.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from accounts.models import User
+    from organisations.models import Membership
+
+    def make(
+        email: str,
+        *,
+        national_role: str = "",
+        memberships: tuple[tuple[Any, str], ...] = (),
+        totp: bool = True,
+        **extra: Any,
+    ) -> Any:
+        is_admin = national_role == "admin"
+        user = User.objects.create_user(
+            email,
+            TEST_PASSWORD,
+            national_role=national_role,
+            is_staff=is_admin,
+            is_superuser=is_admin,
+            **extra,
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        if national_role and totp:
+            TOTP.activate(user, TEST_TOTP_SECRET)
+        for organisation, role in memberships:
+            Membership.objects.create(user=user, organisation=organisation, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def orgs(db: None) -> dict[str, Any]:
+    """Three trusts: RJ1 and RJ2 (the demo approver's), RJ3 (nobody's in the fixtures)."""
+    from organisations.models import Organisation
+
+    return {
+        code: Organisation.objects.create(ods_code=code, name=f"{code} NHS TRUST", region="Y56")
+        for code in ("RJ1", "RJ2", "RJ3")
+    }
+
+
+@pytest.fixture
+def people(make_user: Any, orgs: dict[str, Any]) -> dict[str, Any]:
+    """One user per role: organisation roles at RJ1 (the approver also at RJ2), national roles."""
+    return {
+        "submitter": make_user("submitter@rj1.test", memberships=((orgs["RJ1"], "submitter"),)),
+        "approver": make_user(
+            "approver@rj1.test",
+            memberships=((orgs["RJ1"], "approver"), (orgs["RJ2"], "approver")),
+        ),
+        "viewer": make_user("viewer@rj1.test", memberships=((orgs["RJ1"], "viewer"),)),
+        "reviewer": make_user("reviewer@nhse.test", national_role="reviewer"),
+        "analyst": make_user("analyst@nhse.test", national_role="analyst"),
+        "admin": make_user("admin@nhse.test", national_role="admin"),
+        "nobody": make_user("nobody@nowhere.test"),
+    }
+
+
+@pytest.fixture
+def client_for(client: Any) -> Any:
+    """A test client signed in as the given user (or anonymous for None)."""
+
+    def sign_in(user: Any) -> Any:
+        from django.test import Client
+
+        fresh = Client()
+        if user is not None:
+            fresh.force_login(user)
+        return fresh
+
+    return sign_in

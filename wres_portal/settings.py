@@ -104,11 +104,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.MfaRequiredMiddleware",
     "organisations.middleware.CurrentOrganisationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -187,7 +187,7 @@ else:
 # Celery: eager in process without Redis; with Redis, acknowledged late so that a task whose
 # worker dies is redelivered, and sent only after the sending transaction commits
 # (`delay_on_commit`, see docs/adr/0001-skeleton.md).
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -241,6 +241,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "WRES portal"
+# One 30-second step either side, for clocks that drift (codes are still single-use).
+MFA_TOTP_TOLERANCE = 1
 # A fresh sign-in does not count as recent authentication in allauth 65.22: without this a national
 # user sent to set up MFA straight after signing in would be asked for the password again.
 MFA_REAUTHENTICATION_REQUIRED = False

@@ -5,16 +5,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, seed_demo_users
+from organisations.models import Organisation
 from organisations.ods import parse_ods_register
 from organisations.services import organisation_import_register, organisation_seed_demo
+from submissions.demo import seed_history
 
 REGISTER = Path(__file__).resolve().parents[2] / "data" / "etr.csv"
 
 
 class Command(BaseCommand):
-    help = "Load demo data: the ODS register, demo ICBs and independent providers, demo users."
+    help = "Load demo data: the ODS register, demo ICBs and providers, demo users, WRES history."
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
@@ -25,11 +28,15 @@ class Command(BaseCommand):
         report = organisation_import_register(rows=result.rows)
         created = organisation_seed_demo()
         users = seed_demo_users()
+        history = seed_history(
+            organisations=Organisation.objects.filter(closed_on__isnull=True),
+            current_year=timezone.localdate().year,
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Trusts: {report.summary()}. "
                 f"Demo ICBs and independent providers: {created} created. "
-                f"Demo users: {users} created."
+                f"Demo users: {users} created. WRES history (synthetic): {history.summary()}"
             )
         )
         self.stdout.write(
