@@ -104,3 +104,23 @@ def unexplained_warnings(issues: Iterable[Issue], explanations: dict[str, str]) 
         for issue in issues
         if issue.severity == "warning" and not str(explanations.get(warning_key(issue), "")).strip()
     ]
+
+
+def return_for_user(*, user: Any, ods_code: str, year: int) -> Return:
+    """One organisation's return for a year, if the user may see that organisation's data.
+
+    Anything else (unknown, or another organisation's) raises Http404: never 403, so that the
+    existence of another organisation's return is not revealed.
+    """
+    from django.http import Http404
+
+    return_ = (
+        Return.objects.select_related("organisation", "collection")
+        .filter(organisation__ods_code=ods_code.upper(), collection__year=year)
+        .first()
+    )
+    if return_ is None or not user.has_perm(
+        "organisations.view_organisation_data", return_.organisation
+    ):
+        raise Http404("No such return among yours")
+    return return_
