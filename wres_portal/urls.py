@@ -27,6 +27,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("audit/", include("audit.urls")),
+    path("returns/", include("submissions.urls")),
     path("admin/", admin.site.urls),
 ]
 

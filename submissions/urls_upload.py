@@ -1,0 +1,5 @@
+"""URLs of the spreadsheet template download and uploads."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
