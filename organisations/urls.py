@@ -25,4 +25,9 @@ urlpatterns = [
     path("switch/", views.switch_organisation_view, name="switch"),
     path("<ods:ods_code>/", views.organisation_detail_view, name="detail"),
     path("<ods:ods_code>/members/", views.organisation_members_view, name="members"),
+    path(
+        "<ods:ods_code>/members/<int:pk>/role/",
+        views.membership_role_view,
+        name="member_role",
+    ),
 ]

@@ -11,12 +11,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.forms import InviteMemberForm
-from accounts.services import InvitationError, invitation_send
+from accounts.services import InvitationError, invitation_send, membership_set_role
 from accounts.views import accept_url_builder
 from audit.services import audit_record
 from organisations.forms import OrganisationFilterForm
 from organisations.middleware import SESSION_KEY
-from organisations.models import Organisation
+from organisations.models import Organisation, Role
 from organisations.selectors import (
     organisation_for_user,
     organisation_get,
@@ -89,6 +89,7 @@ def organisation_members_view(request: HttpRequest, ods_code: str) -> HttpRespon
             "members": organisation.memberships.select_related("user").order_by("user__email"),
             "invitations": organisation.invitations.filter(accepted_at=None, revoked_at=None),
             "form": form,
+            "roles": Role.choices,
         },
     )
 
@@ -116,3 +117,26 @@ def switch_organisation_view(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("start")
     return redirect(next_url)
+
+
+@login_required
+@require_POST
+def membership_role_view(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse:
+    """Changes a member's role (approvers of the organisation and national admins)."""
+    organisation = organisation_for_user(user=request.user, ods_code=ods_code)
+    if not request.user.has_perm("organisations.invite_member", organisation):
+        raise PermissionDenied
+    membership = organisation.memberships.select_related("user").filter(pk=pk).first()
+    if membership is None:
+        raise Http404("No such member")
+    role = request.POST.get("role", "")
+    if membership.user_id == request.user.pk:
+        messages.error(request, "You cannot change your own role. Ask another approver.")
+    elif role not in Role.values:
+        messages.error(request, "Choose a role from the list.")
+    else:
+        membership_set_role(membership=membership, role=role, actor=request.user, request=request)  # type: ignore[arg-type]
+        messages.success(
+            request, f"{membership.user.email} is now {membership.get_role_display().lower()}."
+        )
+    return redirect("organisations:members", organisation.ods_code)

@@ -37,3 +37,31 @@ def test_seed_demo_refuses_with_debug_off(settings):
     with pytest.raises(CommandError, match="only runs with DEBUG on"):
         call_command("seed_demo", stdout=StringIO())
     assert Organisation.objects.count() == 0
+
+
+def test_seed_demo_creates_demo_users_for_every_role(settings):
+    from accounts.models import User
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+
+    roles = {u.email: u.national_role for u in User.objects.all()}
+    assert roles["admin@demo.wres.test"] == "admin"
+    assert roles["reviewer@demo.wres.test"] == "reviewer"
+    assert roles["analyst@demo.wres.test"] == "analyst"
+    approver = User.objects.get(email="approver.rj1@demo.wres.test")
+    assert sorted(approver.memberships.values_list("organisation__ods_code", "role")) == [
+        ("RJ1", "approver"),
+        ("RJ2", "approver"),
+    ]
+
+
+def test_demo_totp_prints_a_code_only_with_debug_on(settings):
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("demo_totp", stdout=out)
+    assert out.getvalue()[:6].isdigit()
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG on"):
+        call_command("demo_totp", stdout=StringIO())

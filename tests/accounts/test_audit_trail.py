@@ -132,3 +132,77 @@ def test_membership_removed_mid_session_is_noticed_on_the_next_request(people, c
 
     assert "RJ2 NHS TRUST" not in page
     assert client.session["wres_current_organisation"] == orgs["RJ1"].pk
+
+
+def test_approver_changes_a_colleagues_role_and_it_is_recorded(people, client_for, orgs):
+    membership = people["submitter"].memberships.get(organisation=orgs["RJ1"])
+
+    response = client_for(people["approver"]).post(
+        f"/organisations/RJ1/members/{membership.pk}/role/", {"role": "approver"}
+    )
+
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.role == "approver"
+    event = AuditEvent.objects.get(action="role_changed")
+    assert event.detail == {"user": "submitter@rj1.test", "from": "submitter", "to": "approver"}
+
+
+@pytest.mark.parametrize(
+    ("who", "target", "role", "status"),
+    [
+        ("submitter", "viewer", "approver", 403),  # not an approver
+        ("approver", "approver", "viewer", 302),  # own role: refused with a message
+        ("approver", "viewer", "overlord", 302),  # unknown role: refused with a message
+        ("nobody", "viewer", "approver", 404),  # not a member at all
+    ],
+)
+def test_role_change_refused_changes_nothing(people, client_for, orgs, who, target, role, status):
+    membership = people[target].memberships.get(organisation=orgs["RJ1"])
+
+    response = client_for(people[who]).post(
+        f"/organisations/RJ1/members/{membership.pk}/role/", {"role": role}
+    )
+
+    assert response.status_code == status
+    membership.refresh_from_db()
+    assert membership.role == ("approver" if target == "approver" else "viewer")
+    assert not AuditEvent.objects.filter(action="role_changed").exists()
+
+
+def test_role_change_of_another_organisations_member_is_404(people, client_for, orgs, make_user):
+    outsider = make_user("x@rj3.test", memberships=((orgs["RJ3"], "viewer"),))
+    membership = outsider.memberships.get()
+
+    response = client_for(people["approver"]).post(
+        f"/organisations/RJ1/members/{membership.pk}/role/", {"role": "approver"}
+    )
+
+    assert response.status_code == 404
+    membership.refresh_from_db()
+    assert membership.role == "viewer"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mfa_activation_is_recorded(client_for, make_user):
+    """allauth records the change after commit, as the request ends: a transactional test."""
+    from tests.conftest import totp_now
+
+    reviewer = make_user("r2@nhse.test", national_role="reviewer", totp=False)
+    client = client_for(reviewer)
+    client.get("/accounts/2fa/totp/activate/")
+    secret = client.session["mfa.totp.secret"]
+
+    client.post("/accounts/2fa/totp/activate/", {"code": totp_now(secret)})
+
+    assert AuditEvent.objects.filter(action="mfa_totp_activated", actor=reviewer).exists()
+
+
+def test_email_change_needs_reverification(people, client_for, mailoutbox):
+    client = client_for(people["submitter"])
+
+    client.post("/accounts/email/", {"email": "new.address@rj1.test", "action_add": ""})
+
+    people["submitter"].refresh_from_db()
+    assert people["submitter"].email == "submitter@rj1.test"
+    assert any("new.address@rj1.test" in m.to for m in mailoutbox)
