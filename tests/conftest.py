@@ -55,6 +55,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         report.longrepr = f"skipped in full mode (WRES_FULL=1), which allows no skip: {reason}"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: no rate-limit counts or used TOTP codes left over."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def _needs(condition: bool, reason: str) -> None:
     if not condition:
         pytest.skip(reason)

@@ -173,11 +173,13 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis (shared between processes) in full mode, local memory in embedded mode.
-if REDIS_URL:
+# REDIS_CACHE_URL may put the cache in another Redis database than the broker's.
+REDIS_CACHE_URL = env_str("REDIS_CACHE_URL", REDIS_URL)
+if REDIS_CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": REDIS_CACHE_URL,
             "TIMEOUT": 300,
         }
     }

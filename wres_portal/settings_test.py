@@ -1,7 +1,9 @@
 """Settings for the test suite: the environment's mode, made fast and kept off the network."""
 
+import re
+
 from wres_portal.settings import *  # noqa: F403
-from wres_portal.settings import STORAGES
+from wres_portal.settings import CACHES, REDIS_CACHE_URL, REDIS_URL, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
@@ -10,3 +12,8 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Tests clear the cache between tests (rate limits, used TOTP codes): in full mode keep it in
+# its own Redis database, so that clearing it never touches the Celery broker's queues.
+if REDIS_URL and REDIS_CACHE_URL == REDIS_URL:
+    CACHES = {"default": {**CACHES["default"], "LOCATION": re.sub(r"/\d*$", "", REDIS_URL) + "/1"}}

@@ -4,7 +4,6 @@ import time
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.core.cache import cache
 
 from accounts.middleware import SESSION_LAST_SEEN, SESSION_STARTED
 from accounts.services import user_disable
@@ -12,13 +11,6 @@ from audit.models import AuditEvent
 from tests.conftest import TEST_PASSWORD, totp_now
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _sign_in(client, email, password=TEST_PASSWORD):
