@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "organisations",
     "audit",
     "submissions",
+    "extracts",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("audit/", include("audit.urls")),
     path("returns/", include("submissions.urls")),
+    path("dashboard/", include("dashboards.urls")),
+    path("", include("extracts.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,1 @@
+"""Dashboards: national figures, charts and organisation profiles."""

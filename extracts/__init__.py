@@ -1,0 +1,1 @@
+"""Extracts: publication, small-number suppression, national downloads and the open-data API."""
