@@ -1,0 +1,1 @@
+"""The spreadsheet template and uploads: layout, builder, bounded parser, checks, report."""
