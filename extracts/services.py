@@ -1,0 +1,149 @@
+"""Writes of the extracts app: publishing a collection, and personal API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
+
+from audit.services import audit_record
+from extracts.models import ApiToken, Publication, PublishedReturn
+from extracts.release import release_build
+from submissions.models import Collection, Return
+
+TOKEN_PREFIX = "wres_"  # noqa: S105 (a label, not a secret)
+
+
+class PublicationRefused(Exception):
+    """A collection that cannot be published (with a message fit to show)."""
+
+
+def _actor_kwargs(actor: Any) -> dict[str, Any]:
+    if isinstance(actor, str):
+        return {"system_actor": actor}
+    return {"actor": actor}
+
+
+def collection_publish(
+    *, collection: Collection, actor: Any, request: HttpRequest | None = None
+) -> Publication:
+    """Publishes every accepted return of ``collection`` as it is now (a new numbered version).
+
+    The snapshot is one ``PublishedReturn`` per organisation naming the accepted version; a
+    republication records what changed since the previous one (organisations added, removed
+    and with a new version). Then the release (tables, mask, aggregates) is rebuilt. ``actor``
+    is a user (the view allows national admins only) or the name of a system process.
+    """
+    with transaction.atomic():
+        accepted = dict(
+            Return.objects.filter(collection=collection, accepted_version__isnull=False)
+            .values_list("organisation_id", "accepted_version_id")
+            .order_by("organisation_id")
+        )
+        if not accepted:
+            raise PublicationRefused(f"{collection} has no accepted returns to publish.")
+        previous = Publication.objects.filter(collection=collection).order_by("-number").first()
+        before: dict[int, int] = {}
+        if previous is not None:
+            before = dict(previous.published_returns.values_list("organisation_id", "version_id"))
+        changes = {
+            "previous": previous.number if previous else None,
+            "added": _codes(set(accepted) - set(before)),
+            "removed": _codes(set(before) - set(accepted)),
+            "amended": _codes({o for o in accepted if o in before and before[o] != accepted[o]}),
+        }
+        changes["unchanged"] = sum(1 for o in accepted if before.get(o) == accepted[o])
+        number = (
+            Publication.objects.filter(collection=collection).aggregate(top=Max("number"))["top"]
+            or 0
+        ) + 1
+        publication = Publication.objects.create(
+            collection=collection,
+            number=number,
+            published_at=timezone.now(),
+            published_by=None if isinstance(actor, str) else actor,
+            system_actor=actor if isinstance(actor, str) else "",
+            return_count=len(accepted),
+            changes=changes,
+        )
+        PublishedReturn.objects.bulk_create(
+            PublishedReturn(publication=publication, organisation_id=org, version_id=version)
+            for org, version in accepted.items()
+        )
+        audit_record(
+            action="collection_published",
+            target=publication,
+            detail={
+                "collection": collection.year,
+                "number": number,
+                "returns": len(accepted),
+                "added": len(changes["added"]),
+                "removed": len(changes["removed"]),
+                "amended": len(changes["amended"]),
+            },
+            request=request,
+            **_actor_kwargs(actor),
+        )
+        release_build(publication=publication)
+    return publication
+
+
+def _codes(organisation_ids: set[int]) -> list[str]:
+    from organisations.models import Organisation
+
+    return sorted(
+        Organisation.objects.filter(pk__in=organisation_ids).values_list("ods_code", flat=True)
+    )
+
+
+def token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_create(
+    *, user: Any, name: str, request: HttpRequest | None = None
+) -> tuple[ApiToken, str]:
+    """Creates a personal API token; returns it with the key, which is never shown again."""
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name.strip()[:100], prefix=key[:12], key_hash=token_hash(key)
+        )
+        audit_record(
+            action="api_token_created", actor=user, target=token, detail={}, request=request
+        )
+    return token, key
+
+
+def api_token_revoke(*, token: ApiToken, actor: Any, request: HttpRequest | None = None) -> None:
+    """Revokes a token (kept, with the time, for the audit trail)."""
+    with transaction.atomic():
+        updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if updated:
+            audit_record(
+                action="api_token_revoked", actor=actor, target=token, detail={}, request=request
+            )
+
+
+def api_token_authenticate(key: str) -> ApiToken | None:
+    """The active token with this key, its owner still active; records when it was last used."""
+    if not key.startswith(TOKEN_PREFIX) or len(key) > 100:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=token_hash(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token

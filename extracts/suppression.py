@@ -1,0 +1,368 @@
+"""Small-number suppression of public figures: the one implementation, used by every output.
+
+Four rules (issue 7), applied to a wide table (one row per organisation-year, item and metric
+codes as columns) and returning a boolean mask of the cells to show as ``[c]``:
+
+1. **Primary**: a count from 1 to ``threshold`` (4 by default) is suppressed; zeros are shown.
+2. **Derived**: every figure computed from a suppressed count (a share, a likelihood, a ratio,
+   its interval, a flag, a difference) is suppressed too (:data:`DERIVED`).
+3. **Secondary**: no additive set may hold exactly one suppressed cell, or subtraction gives it
+   back. The sets (:data:`ROW_SETS`) are each ethnicity triplet with its total, the grades of a
+   staff group with the group total, the staff groups with the workforce total, and the
+   organisations inside each published aggregate (:data:`AGGREGATE_GROUPINGS`). Indicator 3's
+   current and previous years are linked: last year's count reappears as this year's
+   ``_prev`` item, so a suppressed cell is suppressed in both places; the pooled two-year
+   figures are suppressed by rule 2 whenever either year is. The extra cell is chosen to be the
+   same cell as in the organisation's other years where possible, else the smallest non-zero.
+4. **Aggregates**: no aggregate over fewer than 3 organisations is published
+   (:func:`suppress_aggregates`).
+
+Everything is vectorised with NumPy; the loop only repeats until no rule adds a cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from indicators.dictionary import (
+    AFC_GROUPS,
+    BOARD_ROLES,
+    ETHNICITIES,
+    ITEMS,
+    LIKELIHOODS,
+    METRICS,
+    SENIOR_GRADES,
+    STAFF_GROUPS,
+)
+
+MARK: Final = "[c]"
+NOTE: Final = "small numbers: see the organisation's own WRES report"
+DEFAULT_THRESHOLD: Final = 4
+MIN_AGGREGATE_ORGANISATIONS: Final = 3
+
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class AdditiveSet:
+    """Cells that add up to ``total`` (a published cell, or ``None`` where the total is implied)."""
+
+    cells: tuple[str, ...]
+    total: str | None = None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return (*self.cells, self.total) if self.total else self.cells
+
+
+def _triplet(prefix: str, suffix: str = "") -> tuple[str, ...]:
+    return tuple(f"{prefix}.{eth}{suffix}" for eth in ETHNICITIES)
+
+
+#: Counts: every count item, and the count metrics (staff group and workforce totals, ...).
+COUNT_CODES: Final[tuple[str, ...]] = tuple(i.code for i in ITEMS if i.unit == "count") + tuple(
+    m.code for m in METRICS if m.unit == "count"
+)
+
+
+def _build_sets() -> tuple[AdditiveSet, ...]:
+    sets: list[AdditiveSet] = []
+    for group, grades in STAFF_GROUPS.items():
+        for grade in grades:
+            sets.append(AdditiveSet(_triplet(f"i1.{group}.{grade}")))
+        sets.append(AdditiveSet(_triplet(f"i1.{group}.total")))
+        for eth in ETHNICITIES:
+            sets.append(
+                AdditiveSet(
+                    tuple(f"i1.{group}.{grade}.{eth}" for grade in grades),
+                    f"i1.{group}.total.{eth}",
+                )
+            )
+    sets.append(AdditiveSet(_triplet("i1.total")))
+    for eth in ETHNICITIES:
+        sets.append(
+            AdditiveSet(
+                tuple(f"i1.{group}.total.{eth}" for group in STAFF_GROUPS), f"i1.total.{eth}"
+            )
+        )
+    for spec in LIKELIHOODS:
+        names = [spec.event, spec.base]
+        if spec.indicator == 3:
+            names += [f"{spec.event}_prev", f"{spec.base}_prev"]
+        for name in names:
+            sets.append(AdditiveSet(_triplet(f"i{spec.indicator}.{name}")))
+    for role in BOARD_ROLES:
+        sets.append(AdditiveSet(_triplet(f"i9.{role}")))
+    return tuple(sets)
+
+
+def _build_derived() -> dict[str, tuple[str, ...]]:
+    """Each derived metric and the counts it is computed from (rule 2)."""
+    deps: dict[str, tuple[str, ...]] = {}
+    workforce = _triplet("i1.total")
+    for group, grades in STAFF_GROUPS.items():
+        for grade in grades:
+            row = _triplet(f"i1.{group}.{grade}")
+            for eth in ETHNICITIES:
+                deps[f"i1.{group}.{grade}.{eth}_pct"] = row
+            deps[f"i1.{group}.{grade}.bme_diff_pp"] = row + workforce
+        for eth in ETHNICITIES:
+            deps[f"i1.{group}.total.{eth}_pct"] = _triplet(f"i1.{group}.total")
+    for eth in ETHNICITIES:
+        deps[f"i1.total.{eth}_pct"] = workforce
+    deps["i1.vsm.bme_pct"] = tuple(c for g in AFC_GROUPS for c in _triplet(f"i1.{g}.vsm"))
+    senior = tuple(
+        c for g in AFC_GROUPS for grade in SENIOR_GRADES for c in _triplet(f"i1.{g}.{grade}")
+    )
+    deps["i1.senior.bme_pct"] = senior
+    for spec in LIKELIHOODS:
+        k = spec.indicator
+        names = [spec.event, spec.base]
+        if k == 3:
+            names += [f"{spec.event}_prev", f"{spec.base}_prev"]
+        both = tuple(f"i{k}.{name}.{eth}" for name in names for eth in ("white", "bme"))
+        for eth in ("white", "bme"):
+            deps[f"i{k}.likelihood.{eth}"] = tuple(f"i{k}.{name}.{eth}" for name in names)
+        for metric in ("rl", "rl_ci_low", "rl_ci_high", "outside_range", "adverse_to_bme"):
+            deps[f"i{k}.{metric}"] = both
+        deps[f"i{k}.significant"] = both
+        deps[f"i{k}.small_numbers"] = both
+        if k == 3:
+            deps["i3.rl_current"] = tuple(
+                f"i3.{name}.{eth}" for name in (spec.event, spec.base) for eth in ("white", "bme")
+            )
+    deps["i9.workforce.bme_pct"] = workforce
+    for role in BOARD_ROLES:
+        deps[f"i9.{role}.bme_pct"] = _triplet(f"i9.{role}")
+        deps[f"i9.{role}.diff_pp"] = _triplet(f"i9.{role}") + workforce
+    deps["i9.voting.bme_count"] = ("i9.voting.bme",)
+    for grade in SENIOR_GRADES:
+        deps[f"me.{grade}.gap_pp"] = tuple(
+            c for g in AFC_GROUPS for c in _triplet(f"i1.{g}.{grade}")
+        )
+    return deps
+
+
+ROW_SETS: Final[tuple[AdditiveSet, ...]] = _build_sets()
+DERIVED: Final[dict[str, tuple[str, ...]]] = _build_derived()
+#: Indicator 3 counts that reappear the next year as the ``_prev`` item.
+I3_LINKS: Final[tuple[tuple[str, str], ...]] = tuple(
+    (f"i3.{name}.{eth}", f"i3.{name}_prev.{eth}")
+    for name in ("workforce", "disciplinary")
+    for eth in ETHNICITIES
+)
+#: Counts that published aggregates add up over organisations.
+AGGREGATE_COUNTS: Final[tuple[str, ...]] = _triplet("i1.total")
+#: The groupings aggregates are published for (the API's national aggregates).
+AGGREGATE_GROUPINGS: Final[tuple[tuple[str, ...], ...]] = (
+    ("year",),
+    ("year", "region"),
+    ("year", "org_type"),
+    ("year", "sector"),
+)
+
+
+class _Cells:
+    """Column arrays of a frame's figures (float, NaN = missing) and their suppression mask."""
+
+    def __init__(self, frame: pd.DataFrame, codes: Iterable[str]) -> None:
+        self.values: dict[str, Floats] = {}
+        self.mask: dict[str, Bools] = {}
+        n = len(frame)
+        for code in codes:
+            column = frame[code]
+            if pd.api.types.is_bool_dtype(column.dtype):
+                column = column.astype("Float64")
+            self.values[code] = pd.to_numeric(column, errors="coerce").to_numpy(
+                dtype=np.float64, na_value=np.nan
+            )
+            self.mask[code] = np.zeros(n, dtype=bool)
+
+    def total(self) -> int:
+        return int(sum(int(m.sum()) for m in self.mask.values()))
+
+
+def _organisation_any(mask: Bools, org_ids: npt.NDArray[np.intp] | None) -> Bools:
+    """Where the same column is suppressed in any row (year) of the same organisation."""
+    if org_ids is None or not len(mask):
+        return mask
+    hits = np.bincount(org_ids, weights=mask.astype(np.float64)) > 0
+    return hits[org_ids]
+
+
+def _score(values: Floats, preferred: Bools) -> Floats:
+    """Lower is a better secondary cell: preferred (same cell as in other years), then small."""
+    base = np.where(values > 0, values, 1e11)
+    return np.where(preferred, 0.0, 1e12) + base
+
+
+def _row_secondary(
+    cells: _Cells, additive: AdditiveSet, org_ids: npt.NDArray[np.intp] | None
+) -> None:
+    codes = [c for c in additive.codes if c in cells.values]
+    if len(codes) != len(additive.codes) or len(codes) < 2:
+        return
+    masks = np.column_stack([cells.mask[c] for c in codes])
+    values = np.column_stack([cells.values[c] for c in codes])
+    need = (masks.sum(axis=1) == 1) & ~np.isnan(values).any(axis=1)
+    if not need.any():
+        return
+    rows = np.flatnonzero(need)
+    scores = np.column_stack(
+        [
+            _score(cells.values[c][rows], _organisation_any(cells.mask[c], org_ids)[rows])
+            + (1e13 if c == additive.total else 0.0)
+            for c in codes
+        ]
+    )
+    scores[masks[rows]] = np.inf
+    choice = scores.argmin(axis=1)
+    if org_ids is not None:
+        # One choice per organisation across its years where the cell is available in each.
+        ids = org_ids[rows]
+        sums = np.zeros((int(ids.max()) + 1, len(codes)))
+        np.add.at(sums, ids, np.where(np.isfinite(scores), scores, 1e15))
+        shared = sums.argmin(axis=1)[ids]
+        usable = np.isfinite(scores[np.arange(len(rows)), shared])
+        choice = np.where(usable, shared, choice)
+    for j, code in enumerate(codes):
+        cells.mask[code][rows[choice == j]] = True
+
+
+def _across_rows(
+    cells: _Cells,
+    code: str,
+    group_ids: npt.NDArray[np.intp],
+    org_ids: npt.NDArray[np.intp] | None,
+    min_members: int,
+) -> None:
+    """Within each group of rows (an aggregate), never exactly one suppressed member."""
+    values, mask = cells.values[code], cells.mask[code]
+    present = ~np.isnan(values)
+    if not present.any():
+        return
+    members = np.bincount(group_ids, weights=present.astype(np.float64))
+    hidden = np.bincount(group_ids, weights=(mask & present).astype(np.float64))
+    needy = (hidden == 1) & (members >= min_members)
+    if not needy.any():
+        return
+    score = _score(values, _organisation_any(mask, org_ids))
+    score[mask | ~present | ~needy[group_ids]] = np.inf
+    series = pd.Series(score)
+    best = series.groupby(group_ids).idxmin()
+    best = best[np.isfinite(series.loc[best.to_numpy()].to_numpy())]
+    mask[best.to_numpy()] = True
+
+
+def suppress(
+    frame: pd.DataFrame,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    groupings: Sequence[Sequence[str]] = AGGREGATE_GROUPINGS,
+    min_aggregate_organisations: int = MIN_AGGREGATE_ORGANISATIONS,
+) -> pd.DataFrame:
+    """The cells of ``frame`` to publish as ``[c]``: a boolean frame of its item and metric columns.
+
+    ``frame`` has one row per organisation-year (``organisation`` and ``year`` columns; for the
+    aggregate rule also the grouping columns, e.g. ``region``) and any item and metric codes.
+    Columns that are not item or metric codes are left out of the result. Suppression must run
+    over every published year of an organisation at once so that a per-year file and the
+    all-years file hide the same cells (else one could be subtracted from the other).
+    """
+    known = {i.code for i in ITEMS} | {m.code for m in METRICS}
+    codes = [c for c in frame.columns if c in known]
+    cells = _Cells(frame, codes)
+    org_ids: npt.NDArray[np.intp] | None = None
+    prev_row: npt.NDArray[np.intp] | None = None
+    if "organisation" in frame.columns:
+        org_ids = pd.factorize(frame["organisation"])[0].astype(np.intp)
+        if "year" in frame.columns:
+            index = pd.MultiIndex.from_arrays([frame["organisation"], frame["year"]])
+            before = pd.MultiIndex.from_arrays([frame["organisation"], frame["year"] - 1])
+            prev_row = index.get_indexer(before).astype(np.intp)
+    for code in COUNT_CODES:
+        if code in cells.values:
+            v = cells.values[code]
+            cells.mask[code] |= (v >= 1) & (v <= threshold)
+    group_ids = [
+        pd.factorize(pd.MultiIndex.from_frame(frame[list(names)].astype(str)))[0].astype(np.intp)
+        for names in groupings
+        if all(name in frame.columns for name in names)
+    ]
+    derived = {
+        m: tuple(d for d in deps if d in cells.mask)
+        for m, deps in DERIVED.items()
+        if m in cells.mask
+    }
+    while True:
+        count = cells.total()
+        for metric, deps in derived.items():
+            for dep in deps:
+                cells.mask[metric] |= cells.mask[dep]
+        if prev_row is not None:
+            has_prev = prev_row >= 0
+            for current, previous in I3_LINKS:
+                if current in cells.mask and previous in cells.mask:
+                    last_year = np.zeros(len(frame), dtype=bool)
+                    last_year[has_prev] = cells.mask[current][prev_row[has_prev]]
+                    cells.mask[previous] |= last_year
+                    back = has_prev & cells.mask[previous]
+                    cells.mask[current][prev_row[back]] = True
+        for additive in ROW_SETS:
+            _row_secondary(cells, additive, org_ids)
+        for ids in group_ids:
+            for code in AGGREGATE_COUNTS:
+                if code in cells.values:
+                    _across_rows(cells, code, ids, org_ids, min_aggregate_organisations)
+        if cells.total() == count:
+            break
+    return pd.DataFrame(cells.mask, index=frame.index, columns=codes)
+
+
+def suppress_aggregates(
+    frame: pd.DataFrame,
+    by: Sequence[str],
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    min_organisations: int = MIN_AGGREGATE_ORGANISATIONS,
+) -> pd.DataFrame:
+    """The cells of an :func:`indicators.aggregate` result to publish as ``[c]``.
+
+    An aggregate over fewer than ``min_organisations`` organisations is suppressed whole (rule
+    4); its counts follow rules 1-3, and the groups of one year (regions, say) form an additive
+    set with the national figure, so no year has exactly one suppressed group.
+    """
+    groupings: list[tuple[str, ...]] = [("year",)] if "year" in by and len(by) > 1 else []
+    mask = suppress(
+        frame.drop(columns=["organisation"], errors="ignore"),
+        threshold=threshold,
+        groupings=groupings,
+        min_aggregate_organisations=2,
+    )
+    figures = [c for c in frame.columns if c not in (*by, "organisations")]
+    few = frame["organisations"].fillna(0).to_numpy() < min_organisations
+    out = pd.DataFrame(False, index=frame.index, columns=figures)
+    for column in mask.columns:
+        out[column] = mask[column].to_numpy()
+    for column in figures:
+        out[column] = out[column].to_numpy() | few
+    return out
+
+
+def apply_mask(frame: pd.DataFrame, mask: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` as objects, with every masked cell replaced by :data:`MARK`."""
+    out = frame.astype(object).where(frame.notna(), None)
+    for column in mask.columns:
+        hidden = mask[column].to_numpy(dtype=bool)
+        if hidden.any():
+            values = out[column].to_numpy(dtype=object).copy()
+            values[hidden] = MARK
+            out[column] = values
+    return out
