@@ -1,5 +1,13 @@
 """URLs of downloads (/data/) and the API (/api/)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from extracts import views
+
+app_name = "extracts"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("data/", views.downloads_view, name="downloads"),
+    path("data/wres-data-dictionary.csv", views.dictionary_view, name="dictionary"),
+    path("data/wres-<str:period>-<str:shape>.<str:fmt>", views.extract_view, name="extract"),
+]

@@ -1,0 +1,84 @@
+"""Downloads of published data (/data/): the page listing releases, and the files themselves."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from audit.services import audit_record
+from extracts import writers
+from extracts.release import release_open
+
+FORMATS = {"csv", "xlsx"}
+SHAPES = {"wide", "long"}
+
+
+def _unsuppressed(request: HttpRequest) -> bool:
+    """Signed-in reviewers, analysts and admins get unsuppressed figures, if they ask."""
+    return request.GET.get("figures") == "unsuppressed" and request.user.has_perm(
+        "extracts.view_unsuppressed"
+    )
+
+
+@require_safe
+def downloads_view(request: HttpRequest) -> HttpResponse:
+    """The published years, with links to each extract and the data dictionary."""
+    release = release_open()
+    return render(
+        request,
+        "extracts/downloads.jinja",
+        {
+            "release": release,
+            "years": list(reversed(release.years)) if release else [],
+            "can_unsuppressed": request.user.has_perm("extracts.view_unsuppressed"),
+        },
+    )
+
+
+@require_safe
+def dictionary_view(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(writers.dictionary_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="wres-data-dictionary.csv"'
+    return response
+
+
+@require_safe
+def extract_view(request: HttpRequest, period: str, shape: str, fmt: str) -> HttpResponse:
+    """One extract: ``period`` is a year or ``all``; ``shape`` wide or long; ``fmt`` csv or xlsx."""
+    release = release_open()
+    if release is None or shape not in SHAPES or fmt not in FORMATS:
+        raise Http404("No such extract")
+    if period == "all":
+        years = None
+    elif period.isdigit() and int(period) in release.years:
+        years = [int(period)]
+    else:
+        raise Http404("That year has not been published")
+    unsuppressed = _unsuppressed(request)
+    if unsuppressed:
+        audit_record(
+            action="extract_downloaded_unsuppressed",
+            actor=request.user,
+            target=release.publication,
+            detail={"period": period, "shape": shape, "format": fmt},
+            request=request,
+        )
+    batches = release.batches(years=years, suppressed=not unsuppressed)
+    suffix = "-unsuppressed" if unsuppressed else ""
+    filename = f"wres-{period}-{shape}{suffix}.{fmt}"
+    response: HttpResponse | StreamingHttpResponse
+    if fmt == "csv":
+        stream = writers.wide_csv(batches) if shape == "wide" else writers.long_csv(batches)
+        response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
+    else:
+        path = writers.xlsx_file(batches, long=shape == "long")
+        response = StreamingHttpResponse(
+            writers.file_chunks(path),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Length"] = str(path.stat().st_size)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if unsuppressed:
+        response["Cache-Control"] = "private, no-store"
+    return response

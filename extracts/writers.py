@@ -1,0 +1,373 @@
+"""National extract files: wide and tidy long CSV and XLSX, and the data dictionary.
+
+Every writer takes batches of (figures, mask) from the release and yields bytes, so a download
+streams in constant memory. Output is deterministic: the same release gives the same bytes
+(XLSX with fixed document properties and zip timestamps). Text that a spreadsheet would read
+as a formula (starting with ``= + - @``, tab or carriage return) gets a leading apostrophe in
+CSV and is written as a text cell in XLSX; numbers, negative ones included, stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from extracts.release import FIGURE_CODES, META_COLUMNS
+from extracts.suppression import MARK, NOTE
+from indicators.dictionary import (
+    BOARD_ROLES,
+    ETHNICITIES,
+    ITEMS,
+    LIKELIHOODS,
+    METRICS,
+    STAFF_GROUPS,
+)
+
+Batch = tuple[pd.DataFrame, pd.DataFrame | None]
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+FIXED_TIME: Final = dt.datetime(2000, 1, 1, 0, 0, 0)
+LONG_COLUMNS: Final = (
+    "organisation",
+    "year",
+    "measure",
+    "ethnicity",
+    "value",
+    "numerator",
+    "denominator",
+)
+_TEXT_META: Final = ("organisation", "name", "org_type", "sector", "region", "icb")
+
+
+def neutralise(text: str) -> str:
+    """Text made inert for spreadsheets: a leading apostrophe before formula-like starts."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _neutralise_array(values: pa.Array) -> pa.Array:
+    values = pc.cast(values, pa.string())
+    risky = pc.match_substring_regex(values, r"^[=+\-@\t\r]")
+    return pc.if_else(
+        pc.fill_null(risky, False), pc.binary_join_element_wise("'", values, ""), values
+    )
+
+
+def _figure_strings(frame: pd.DataFrame, mask: pd.DataFrame | None, code: str) -> pa.Array:
+    column = pa.array(frame[code], from_pandas=True)
+    text = pc.cast(column, pa.string())
+    if mask is not None and code in mask.columns:
+        text = pc.if_else(pa.array(mask[code].to_numpy(dtype=bool)), pa.scalar(MARK), text)
+    return text
+
+
+# -- Wide ------------------------------------------------------------------------------------
+
+
+WIDE_COLUMNS: Final[tuple[str, ...]] = (*META_COLUMNS, *FIGURE_CODES)
+
+
+def wide_csv(batches: Iterable[Batch]) -> Iterator[bytes]:
+    """The wide table as CSV: one row per organisation-year, one column per item and metric."""
+    options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
+    yield (",".join(WIDE_COLUMNS) + "\r\n").encode()
+    for frame, mask in batches:
+        columns = [_neutralise_array(pa.array(frame[c], from_pandas=True)) for c in _TEXT_META]
+        columns.append(pc.cast(pa.array(frame["year"]), pa.string()))
+        columns += [_figure_strings(frame, mask, code) for code in FIGURE_CODES]
+        table = pa.Table.from_arrays(columns, names=list(WIDE_COLUMNS))
+        sink = io.BytesIO()
+        pacsv.write_csv(table, sink, options)
+        yield sink.getvalue().replace(b"\n", b"\r\n")
+
+
+# -- Tidy long -------------------------------------------------------------------------------
+
+
+def _long_measures() -> list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]]:
+    """(code, measure, ethnicity, numerator codes, denominator codes) for every long row."""
+    rows: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = []
+    shares: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def triplet(prefix: str) -> tuple[str, ...]:
+        return tuple(f"{prefix}.{eth}" for eth in ETHNICITIES)
+
+    prefixes = [f"i1.{g}.{grade}" for g, grades in STAFF_GROUPS.items() for grade in grades]
+    for prefix in prefixes:
+        for eth in ETHNICITIES:
+            shares[f"{prefix}.{eth}_pct"] = ((f"{prefix}.{eth}",), triplet(prefix))
+    for spec in LIKELIHOODS:
+        k = spec.indicator
+        for eth in ("white", "bme"):
+            extra = ("_prev",) if k == 3 else ()
+            shares[f"i{k}.likelihood.{eth}"] = (
+                tuple(f"i{k}.{spec.event}{s}.{eth}" for s in ("", *extra)),
+                tuple(f"i{k}.{spec.base}{s}.{eth}" for s in ("", *extra)),
+            )
+    for role in BOARD_ROLES:
+        shares[f"i9.{role}.bme_pct"] = ((f"i9.{role}.bme",), triplet(f"i9.{role}"))
+    for item in ITEMS:
+        measure = item.code.rsplit(".", 1)[0] if item.ethnicity else item.code
+        rows.append((item.code, measure, item.ethnicity or "all", (), ()))
+    for metric in METRICS:
+        parts, ethnicity = [], "all"
+        for part in metric.code.split("."):
+            base = part.removesuffix("_pct")
+            if base in ETHNICITIES:
+                ethnicity = base
+                if part.endswith("_pct"):
+                    parts.append("share")
+            else:
+                parts.append(part)
+        numerator, denominator = shares.get(metric.code, ((), ()))
+        rows.append((metric.code, ".".join(parts), ethnicity, numerator, denominator))
+    return rows
+
+
+LONG_MEASURES: Final = _long_measures()
+
+
+def _sum_codes(frame: pd.DataFrame, codes: tuple[str, ...]) -> np.ndarray:
+    """Sum of codes; previous-year codes count as 0 where missing (indicator 3 not pooled)."""
+    total = np.zeros(len(frame))
+    for code in codes:
+        values = frame[code].to_numpy(dtype=np.float64, na_value=np.nan)
+        total = total + (np.nan_to_num(values) if "_prev" in code else values)
+    return total
+
+
+def _long_table(frame: pd.DataFrame, mask: pd.DataFrame | None) -> pa.Table:
+    n, k = len(frame), len(LONG_MEASURES)
+    values, numerators, denominators = [], [], []
+    for code, _, _, num, den in LONG_MEASURES:
+        values.append(_figure_strings(frame, mask, code))
+        for codes, out in ((num, numerators), (den, denominators)):
+            if not codes:
+                out.append(pa.nulls(n, pa.string()))
+                continue
+            text = pc.cast(pa.array(_sum_codes(frame, codes), from_pandas=True), pa.string())
+            if mask is not None:
+                hidden = np.zeros(n, dtype=bool)
+                for c in codes:
+                    hidden |= mask[c].to_numpy(dtype=bool)
+                text = pc.if_else(pa.array(hidden), pa.scalar(MARK), text)
+            out.append(text)
+    order = (np.arange(k)[None, :] * n + np.arange(n)[:, None]).ravel()
+    take = pa.array(order)
+
+    def stack(parts: list[pa.Array]) -> pa.Array:
+        return pa.concat_arrays([p.cast(pa.string()) for p in parts]).take(take)
+
+    organisation = _neutralise_array(pa.array(frame["organisation"])).take(
+        pa.array(np.repeat(np.arange(n), k))
+    )
+    year = pc.cast(pa.array(np.repeat(frame["year"].to_numpy(), k)), pa.string())
+    measures = pa.array(np.tile([m[1] for m in LONG_MEASURES], n))
+    ethnicity = pa.array(np.tile([m[2] for m in LONG_MEASURES], n))
+    return pa.Table.from_arrays(
+        [
+            organisation,
+            year,
+            measures,
+            ethnicity,
+            stack(values),
+            stack(numerators),
+            stack(denominators),
+        ],
+        names=list(LONG_COLUMNS),
+    )
+
+
+def long_csv(batches: Iterable[Batch]) -> Iterator[bytes]:
+    """The tidy long table as CSV: organisation, year, measure, ethnicity, value, numerator,
+    denominator (the shape of the Race Disparity Unit's Ethnicity facts and figures)."""
+    options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
+    yield (",".join(LONG_COLUMNS) + "\r\n").encode()
+    for frame, mask in batches:
+        sink = io.BytesIO()
+        pacsv.write_csv(_long_table(frame, mask), sink, options)
+        yield sink.getvalue().replace(b"\n", b"\r\n")
+
+
+# -- Data dictionary -------------------------------------------------------------------------
+
+
+DICTIONARY_COLUMNS: Final = (
+    "code",
+    "kind",
+    "indicator",
+    "label",
+    "unit",
+    "decimals",
+    "direction",
+    "definition",
+)
+
+
+def dictionary_rows() -> list[list[str]]:
+    """One row per column of the extracts, from the engine's tables (never listed by hand)."""
+    rows = [
+        ["organisation", "organisation", "", "ODS code of the organisation", "text", "", "", ""],
+        ["name", "organisation", "", "Organisation name", "text", "", "", ""],
+        ["org_type", "organisation", "", "Organisation type", "text", "", "", ""],
+        ["sector", "organisation", "", "Sector (NHS trusts)", "text", "", "", ""],
+        ["region", "organisation", "", "NHS England region (ODS code)", "text", "", "", ""],
+        ["icb", "organisation", "", "Integrated care board (ODS code)", "text", "", "", ""],
+        ["year", "organisation", "", "Year of the 31 March snapshot", "year", "", "", ""],
+    ]
+    for item in ITEMS:
+        rows.append(
+            [item.code, "item", str(item.indicator), item.label, item.unit, "", "", item.help_text]
+        )
+    for metric in METRICS:
+        rows.append(
+            [
+                metric.code,
+                "metric",
+                "" if metric.indicator is None else str(metric.indicator),
+                metric.label,
+                metric.unit,
+                "" if metric.decimals is None else str(metric.decimals),
+                metric.direction,
+                metric.formula,
+            ]
+        )
+    rows.append([MARK, "marker", "", f"Suppressed: {NOTE}", "", "", "", ""])
+    return rows
+
+
+def dictionary_csv() -> bytes:
+    sink = io.StringIO()
+    writer = csv.writer(sink, lineterminator="\r\n")
+    writer.writerow(DICTIONARY_COLUMNS)
+    for row in dictionary_rows():
+        writer.writerow([neutralise(cell) for cell in row])
+    return sink.getvalue().encode()
+
+
+# -- XLSX ------------------------------------------------------------------------------------
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    cell = WriteOnlyCell(sheet, value=str(value))
+    cell.data_type = "s"  # always text, never a formula
+    return cell
+
+
+def _write_sheet(sheet: Any, header: Iterable[str], rows: Iterable[Iterable[Any]]) -> None:
+    sheet.append([_xlsx_cell(sheet, h) for h in header])
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, v) for v in row])
+
+
+def _wide_rows(batches: Iterable[Batch]) -> Iterator[list[Any]]:
+    for frame, mask in batches:
+        data = (
+            frame[list(WIDE_COLUMNS)].astype(object).where(frame[list(WIDE_COLUMNS)].notna(), None)
+        )
+        if mask is not None:
+            for code in mask.columns:
+                hidden = mask[code].to_numpy(dtype=bool)
+                if hidden.any():
+                    column = data[code].to_numpy(dtype=object).copy()
+                    column[hidden] = MARK
+                    data[code] = column
+        yield from data.itertuples(index=False, name=None)  # type: ignore[misc]
+
+
+def _long_rows(batches: Iterable[Batch]) -> Iterator[list[Any]]:
+    for frame, mask in batches:
+        table = _long_table(frame, mask)
+        for row in zip(
+            *(table.column(i).to_pylist() for i in range(table.num_columns)), strict=True
+        ):
+            organisation, year, measure, ethnicity, *figures = row
+            yield [organisation, int(year), measure, ethnicity, *(_number(f) for f in figures)]
+
+
+def _number(text: str | None) -> Any:
+    if text is None or text == MARK or text in ("true", "false"):
+        return {"true": True, "false": False}.get(text or "", text)
+    number = float(text)
+    return int(number) if number.is_integer() else number
+
+
+def xlsx_file(batches: Iterable[Batch], *, long: bool = False) -> Path:
+    """The wide (or long) table and the data dictionary as an XLSX workbook in a temporary file
+    (written in openpyxl's write-only mode, then re-zipped with fixed timestamps)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    workbook.properties.creator = "WRES portal"
+    workbook.properties.created = FIXED_TIME
+    workbook.properties.modified = FIXED_TIME
+    data = workbook.create_sheet("Data")
+    if long:
+        _write_sheet(data, LONG_COLUMNS, _long_rows(batches))
+    else:
+        _write_sheet(data, WIDE_COLUMNS, _wide_rows(batches))
+    _write_sheet(workbook.create_sheet("Dictionary"), DICTIONARY_COLUMNS, dictionary_rows())
+    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as raw:
+        raw_path = Path(raw.name)
+    workbook.save(raw_path)
+    return _deterministic_zip(raw_path)
+
+
+def _deterministic_zip(path: Path) -> Path:
+    """The same archive with fixed entry times and fixed document timestamps."""
+    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as out:
+        out_path = Path(out.name)
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with (
+        zipfile.ZipFile(path) as source,
+        zipfile.ZipFile(out_path, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            with source.open(info) as member, target.open(fixed, "w") as sink:
+                if info.filename == "docProps/core.xml":
+                    import re
+
+                    text = member.read()
+                    text = re.sub(
+                        rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, text
+                    )
+                    sink.write(text)
+                else:
+                    while chunk := member.read(1 << 20):
+                        sink.write(chunk)
+    path.unlink()
+    return out_path
+
+
+def file_chunks(path: Path, size: int = 1 << 16) -> Iterator[bytes]:
+    """The file's bytes in chunks, deleting it when done."""
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(size):
+                yield chunk
+    finally:
+        path.unlink(missing_ok=True)
