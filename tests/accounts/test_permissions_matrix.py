@@ -95,3 +95,13 @@ def test_state_changing_views_refuse_get(people, client_for, role):
 
     assert client.get("/organisations/switch/").status_code == 405
     assert client.get("/accounts/invitations/1/revoke/").status_code == 405
+
+
+def test_national_admin_is_not_an_editor_of_organisations_returns(people, orgs):
+    admin = people["admin"]
+
+    assert admin.is_superuser
+    assert not admin.has_perm("organisations.edit_return", orgs["RJ1"])
+    assert not admin.has_perm("organisations.submit_return", orgs["RJ1"])
+    assert admin.has_perm("organisations.view_organisation_data", orgs["RJ1"])
+    assert admin.has_perm("organisations.change_organisation")  # Django admin permissions stay

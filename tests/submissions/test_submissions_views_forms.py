@@ -99,14 +99,14 @@ def test_return_pages_answer_each_role(returns, people, client_for, role, page):
 @pytest.mark.parametrize(
     ("role", "expected"),
     [("anonymous", 302), ("submitter", 302), ("approver", 302), ("viewer", 403),
-     ("reviewer", 403), ("admin", 302), ("nobody", 404)],
+     ("reviewer", 403), ("admin", 403), ("nobody", 404)],
 )  # fmt: skip
 def test_section_post_is_allowed_to_editors_only(returns, people, client_for, role, expected):
     before = reload(returns["RJ1"])
 
     response = post_section(client_for(people.get(role)), "indicator-2", I2_VALUES, before.version)
 
-    # A national admin is a Django superuser, whom every permission allows (see ADR 0004)
+    # A national admin (a Django superuser, for the admin) is still not an editor: see ADR 0006
     assert response.status_code == expected
     if expected != 302 or role == "anonymous":
         assert reload(returns["RJ1"]).values == {}
