@@ -120,6 +120,7 @@ def test_upload_journey_from_form_to_applied_figures(
     returns: dict[str, Return],
     client_for: Any,
     django_capture_on_commit_callbacks: Any,
+    eager_tasks: None,
 ) -> None:
     client = client_for(people["submitter"])
     template = client.get(url("upload_template")).content
