@@ -36,7 +36,7 @@ from submissions.selectors import (
 #: Explanations keys of the return's own details (contact, narrative, links). The model has no
 #: fields for them yet, so they are kept in the draft's `explanations` under this prefix, which
 #: no warning key can have (warning keys start with their code, e.g. ``W105:``).
-DETAIL_PREFIX = "detail:"
+from submissions.services.workflow import DETAIL_PREFIX
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,8 @@ from submissions.selectors import (
 )
 from submissions.services.rows import Actor, audit, return_advance, return_load, user_or_none
 
+DETAIL_PREFIX = "detail:"
+
 _HTTPS_URL = URLValidator(schemes=["https"])
 MAX_MESSAGE_CHARS = 5000
 
@@ -152,8 +154,17 @@ def return_submit(
             values=with_previous_year(fresh.values, previous),
             metrics=result.metrics,
             issues=[issue.as_dict() for issue in warnings],
+            # The warnings' explanations, and the return's details (contact, narrative, links)
+            # that the forms keep beside them under "detail:" keys: all frozen with the version.
             explanations={
-                warning_key(issue): fresh.explanations[warning_key(issue)] for issue in warnings
+                **{
+                    key: text
+                    for key, text in fresh.explanations.items()
+                    if key.startswith(DETAIL_PREFIX)
+                },
+                **{
+                    warning_key(issue): fresh.explanations[warning_key(issue)] for issue in warnings
+                },
             },
             previous_version=previous_version,
             submitted_at=now,
