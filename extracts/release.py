@@ -123,7 +123,9 @@ def aggregates_of(frame: pd.DataFrame, threshold: int) -> dict[str, Any]:
         rows = []
         for record, hidden in zip(table.to_dict("records"), mask.to_dict("records"), strict=True):
             clean = {k: _json_value(v) for k, v in record.items()}
-            rows.append({"figures": clean, "suppressed": sorted(k for k, v in hidden.items() if v)})
+            rows.append(
+                {"figures": clean, "suppressed": sorted(str(k) for k, v in hidden.items() if v)}
+            )
         out[key] = rows
     return out
 

@@ -148,7 +148,9 @@ def _sum_codes(frame: pd.DataFrame, codes: tuple[str, ...]) -> np.ndarray:
 
 def _long_table(frame: pd.DataFrame, mask: pd.DataFrame | None) -> pa.Table:
     n, k = len(frame), len(LONG_MEASURES)
-    values, numerators, denominators = [], [], []
+    values: list[pa.Array] = []
+    numerators: list[pa.Array] = []
+    denominators: list[pa.Array] = []
     for code, _, _, num, den in LONG_MEASURES:
         values.append(_figure_strings(frame, mask, code))
         for codes, out in ((num, numerators), (den, denominators)):
