@@ -30,7 +30,11 @@ def _actor_kwargs(actor: Any) -> dict[str, Any]:
 
 
 def collection_publish(
-    *, collection: Collection, actor: Any, request: HttpRequest | None = None
+    *,
+    collection: Collection,
+    actor: Any,
+    request: HttpRequest | None = None,
+    rebuild_release: bool = True,
 ) -> Publication:
     """Publishes every accepted return of ``collection`` as it is now (a new numbered version).
 
@@ -38,6 +42,7 @@ def collection_publish(
     republication records what changed since the previous one (organisations added, removed
     and with a new version). Then the release (tables, mask, aggregates) is rebuilt. ``actor``
     is a user (the view allows national admins only) or the name of a system process.
+    Publishing several collections at once may pass ``rebuild_release=False`` to all but the last.
     """
     with transaction.atomic():
         accepted = dict(
@@ -89,7 +94,8 @@ def collection_publish(
             request=request,
             **_actor_kwargs(actor),
         )
-        release_build(publication=publication)
+        if rebuild_release:
+            release_build(publication=publication)
     return publication
 
 

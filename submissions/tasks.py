@@ -13,3 +13,8 @@ def return_validate(return_id: int) -> bool:
     from submissions.services import return_check
 
     return return_check(return_id=return_id)
+
+
+# The upload task lives beside the upload machinery; importing it here registers it with Celery,
+# which discovers `submissions.tasks` only.
+from submissions.upload import tasks as _upload_tasks  # noqa: E402, F401

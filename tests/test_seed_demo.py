@@ -65,3 +65,19 @@ def test_demo_totp_prints_a_code_only_with_debug_on(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG on"):
         call_command("demo_totp", stdout=StringIO())
+
+
+def test_seed_demo_publishes_the_history_once(settings, tmp_path):
+    from extracts.models import Publication
+
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", stdout=StringIO())
+    first = Publication.objects.count()
+    call_command("seed_demo", stdout=StringIO())
+
+    from django.utils import timezone
+
+    # 2015 to last year; the current year is open, not published
+    assert first == timezone.localdate().year - 2015
+    assert Publication.objects.count() == first

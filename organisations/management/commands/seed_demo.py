@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, seed_demo_users
+from extracts.demo import publish_demo_history
 from organisations.models import Organisation
 from organisations.ods import parse_ods_register
 from organisations.services import organisation_import_register, organisation_seed_demo
@@ -32,11 +33,13 @@ class Command(BaseCommand):
             organisations=Organisation.objects.filter(closed_on__isnull=True),
             current_year=timezone.localdate().year,
         )
+        published = publish_demo_history(before_year=timezone.localdate().year)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Trusts: {report.summary()}. "
                 f"Demo ICBs and independent providers: {created} created. "
-                f"Demo users: {users} created. WRES history (synthetic): {history.summary()}"
+                f"Demo users: {users} created. WRES history (synthetic): {history.summary()}. "
+                f"Collections published: {published}."
             )
         )
         self.stdout.write(
