@@ -4,7 +4,6 @@ reviewer, switch organisation."""
 import re
 
 import pytest
-from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.services import invitation_send
@@ -128,7 +127,7 @@ def test_signed_in_account_pages_pass_axe(axe_page, people):
         axe_page.goto(path)
 
 
-def test_admin_pages_pass_axe(axe_page, people, client_for):
+def test_admin_pages_pass_axe(axe_page, people):
     page = axe_page.page
     _sign_in(axe_page, people["admin"].email)
     axe_page.check_accessibility()
@@ -136,6 +135,13 @@ def test_admin_pages_pass_axe(axe_page, people, client_for):
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     axe_page.check_accessibility()
-    for path in ("/accounts/invitations/", "/audit/", "/audit/?date_from=bad"):
+    for path in (
+        "/accounts/invitations/",
+        "/audit/",
+        "/audit/?date_from=bad",
+        "/accounts/2fa/",
+        "/accounts/2fa/recovery-codes/",
+        "/accounts/reauthenticate/",
+        "/organisations/RJ3/members/",
+    ):
         axe_page.goto(path)
-    assert mail.outbox is not None
