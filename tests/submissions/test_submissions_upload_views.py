@@ -221,3 +221,15 @@ def test_upload_form_errors(
     big = client.post(url("upload"), {"file": _file(b"x" * (5 * 1024 * 1024 + 10), "big.csv")})
     assert b"5 MB or smaller" in big.content
     assert not Upload.objects.exists()
+
+
+def test_task_list_links_to_the_template_and_upload_for_editors_only(people, client_for):
+    from tests.submissions.test_submissions_views_forms import BASE, open_year
+
+    open_year()
+    submitter_page = client_for(people["submitter"]).get(BASE).content.decode()
+    viewer_page = client_for(people["viewer"]).get(BASE).content.decode()
+
+    assert f'href="{BASE}template.xlsx"' in submitter_page
+    assert f'href="{BASE}upload/"' in submitter_page
+    assert "template.xlsx" not in viewer_page
