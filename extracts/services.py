@@ -56,7 +56,7 @@ def collection_publish(
         before: dict[int, int] = {}
         if previous is not None:
             before = dict(previous.published_returns.values_list("organisation_id", "version_id"))
-        changes = {
+        changes: dict[str, Any] = {
             "previous": previous.number if previous else None,
             "added": _codes(set(accepted) - set(before)),
             "removed": _codes(set(before) - set(accepted)),
