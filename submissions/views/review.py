@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import uuid
 from collections.abc import Iterator
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
@@ -152,11 +153,12 @@ CSV_COLUMNS = ("ods_code", "organisation", "region", "type", "sector", "state", 
 def review_queue_csv_view(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered queue as CSV (every page); the download is recorded."""
     require_reviewer(request)
-    _, collection, returns = _queue(request, request.GET)
+    form, collection, returns = _queue(request, request.GET)
     audit_record(
         action="review.queue_downloaded",
         actor=request.user,
-        detail={k: v for k, v in request.GET.items() if k in FILTER_KEYS and len(v) < 100},
+        # The validated filters only: raw parameters may hold anything (NULs, megabytes).
+        detail={key: str(value) for key, value in asdict(form.filters()).items() if value},
         request=request,
     )
     writer = csv.writer(_Echo())
