@@ -195,9 +195,9 @@ def rush() -> None:
         rows = Upload.objects.filter(organisation__in=organisations)
         ids = set(rows.values_list("pk", flat=True))
         deadline = time.monotonic() + 600
-        while (
-            done := Upload.objects.filter(pk__in=ids, status=UploadStatus.READY).count()
-        ) < len(ids):
+        while (done := Upload.objects.filter(pk__in=ids, status=UploadStatus.READY).count()) < len(
+            ids
+        ):
             if time.monotonic() > deadline:
                 break
             time.sleep(0.1)
