@@ -1,5 +1,14 @@
-"""URLs of the national dashboard."""
+"""URLs of the national dashboard (/dashboard/)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from dashboards import views
+
+app_name = "dashboards"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.dashboard_view, name="national"),
+    path("engage/", views.engage_view, name="engage"),
+    path("data/<str:chart_id>.csv", views.chart_csv_view, name="chart_csv"),
+    path("<slug:slug>/", views.measure_view, name="measure"),
+]

@@ -14,6 +14,7 @@ from accounts.forms import InviteMemberForm
 from accounts.services import InvitationError, invitation_send, membership_set_role
 from accounts.views import accept_url_builder
 from audit.services import audit_record
+from dashboards.selectors import profile_for_user
 from organisations.forms import OrganisationFilterForm
 from organisations.middleware import SESSION_KEY
 from organisations.models import Organisation, Role
@@ -46,7 +47,7 @@ def organisation_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def organisation_detail_view(request: HttpRequest, ods_code: str) -> HttpResponse:
-    """One organisation: its register entry (grows into the organisation's WRES profile)."""
+    """One organisation: its register entry and its published WRES profile."""
     try:
         organisation = organisation_get(ods_code=ods_code)
     except Organisation.DoesNotExist:
@@ -54,7 +55,11 @@ def organisation_detail_view(request: HttpRequest, ods_code: str) -> HttpRespons
     return render(
         request,
         "organisations/detail.jinja",
-        {"organisation": organisation, "parent_icb": organisation_parent_icb(organisation)},
+        {
+            "organisation": organisation,
+            "parent_icb": organisation_parent_icb(organisation),
+            "profile": profile_for_user(organisation=organisation, user=request.user),
+        },
     )
 
 

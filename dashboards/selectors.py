@@ -1,0 +1,21 @@
+"""Reads of the dashboards app for other apps' pages (the organisation page's profile)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dashboards.profiles import organisation_profile
+from dashboards.snapshot import dashboard_open
+
+
+def profile_for_user(*, organisation: Any, user: Any) -> dict[str, Any] | None:
+    """The organisation's published profile: suppressed, unless ``user`` may see unsuppressed
+    figures (national reviewers, analysts and admins). ``None`` before anything is published."""
+    snapshot = dashboard_open()
+    if snapshot is None:
+        return None
+    return organisation_profile(
+        organisation,
+        profile_path=snapshot.profile_path,
+        unsuppressed=user.has_perm("extracts.view_unsuppressed"),
+    )

@@ -1,0 +1,167 @@
+"""National dashboard: figures from the release's pooled aggregates, stored at publication,
+charts as safe static SVG with summaries, tables and CSV, and clean answers to bad input."""
+
+import csv
+import io
+import re
+
+import pandas as pd
+import pytest
+from django.urls import reverse
+
+from dashboards import snapshot as snapshot_module
+from dashboards.charts import UnsafeSvg, clean_svg
+from dashboards.measures import MEASURES
+from dashboards.snapshot import dashboard_open, snapshot_paths
+from extracts.models import PublishedReturn
+from extracts.release import ITEM_CODES, release_open
+from indicators import aggregate
+from tests.extracts import conftest as extracts_fixtures
+
+# The extracts tests' small published history (six trusts, 2015-2017), reused as is.
+history = extracts_fixtures.history
+published = extracts_fixtures.published
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _release_frame():
+    release = release_open()
+    return pd.concat([frame for frame, _ in release.batches(suppressed=False)])
+
+
+def test_headlines_equal_the_engines_pooled_aggregates(published):
+    snapshot = dashboard_open()
+    frame = _release_frame()
+    expected = aggregate(
+        frame[["organisation", "year", *ITEM_CODES]].reset_index(drop=True), by=("year",)
+    ).set_index("year")
+
+    for measure in MEASURES:
+        if measure.national is None:
+            continue
+        values = snapshot.data["headlines"][measure.slug][0]["values"]
+        for year in (2015, 2016, 2017):
+            assert values[str(year)] == pytest.approx(expected.loc[year, measure.national])
+    rl2 = snapshot.data["headlines"]["recruitment"][0]
+    assert rl2["low"]["2017"] == pytest.approx(expected.loc[2017, "i2.rl_ci_low"])
+    assert rl2["change_previous"] == pytest.approx(
+        expected.loc[2017, "i2.rl"] - expected.loc[2016, "i2.rl"]
+    )
+    assert rl2["change_first"] == pytest.approx(
+        expected.loc[2017, "i2.rl"] - expected.loc[2015, "i2.rl"]
+    )
+
+
+def test_workforce_share_checked_by_hand_from_the_published_versions(published):
+    # Sum every indicator 1 cell of the six published 2017 versions, by ethnicity.
+    totals = {"white": 0, "bme": 0, "unknown": 0}
+    for values in PublishedReturn.objects.filter(publication__collection__year=2017).values_list(
+        "version__values", flat=True
+    ):
+        for code, count in values.items():
+            if code.startswith("i1."):
+                totals[code.rsplit(".", 1)[1]] += count
+
+    share = dashboard_open().data["headlines"]["workforce"][0]["values"]["2017"]
+
+    assert share == pytest.approx(100 * totals["bme"] / sum(totals.values()))
+
+
+def test_snapshot_is_stored_once_and_not_recomputed_per_request(published, client, monkeypatch):
+    client.get(reverse("dashboards:national"))
+    json_path, profile_path = snapshot_paths(release_open().data_path)
+    assert json_path.exists() and profile_path.exists()
+
+    def fail(*args, **kwargs):
+        raise AssertionError("recomputed per request")
+
+    monkeypatch.setattr(snapshot_module, "snapshot_of", fail)
+    assert client.get(reverse("dashboards:national")).status_code == 200
+    assert client.get(reverse("dashboards:measure", args=["training"])).status_code == 200
+
+
+def test_dashboard_shows_headlines_and_accessible_charts_without_scripts(published, client):
+    content = client.get(reverse("dashboards:national")).content.decode()
+
+    assert "Headline figures, 2017" in content
+    assert "Change since 2016" in content and "Change since 2015" in content
+    svgs = re.findall(r"<svg role=\"img\".*?</svg>", content, flags=re.S)
+    assert len(svgs) == 2
+    for svg in svgs:
+        assert 'role="img"' in svg and "aria-labelledby=" in svg
+        assert "<script" not in svg and "style=" not in svg and " on" not in svg.split(">")[0]
+    assert content.count('class="nhsuk-table wres-chart__data"') == 2
+    assert "Download this data (CSV)" in content
+
+
+def test_each_measure_page_has_trend_spread_and_breakdowns(published, client):
+    for measure in (m.slug for m in MEASURES):
+        content = client.get(reverse("dashboards:measure", args=[measure])).content.decode()
+
+        for part in ("trend", "spread", "region", "sector"):
+            chart = f"{measure}-{part}"
+            assert f'id="{chart}-title"' in content
+            assert f'id="{chart}-summary"' in content
+            assert reverse("dashboards:chart_csv", args=[chart]) in content
+        svgs = "".join(re.findall(r"<svg role=\"img\".*?</svg>", content, flags=re.S))
+        assert svgs and "<script" not in svgs
+
+
+def test_chart_csv_holds_the_tables_figures(published, client):
+    response = client.get(reverse("dashboards:chart_csv", args=["recruitment-trend"]))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "wres-recruitment-trend.csv" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == [
+        "Year",
+        "National relative likelihood",
+        "95% interval, lower",
+        "95% interval, upper",
+    ]
+    assert [r[0] for r in rows[1:]] == ["2015", "2016", "2017"]
+    rl = dashboard_open().data["headlines"]["recruitment"][0]["values"]["2017"]
+    assert float(rows[3][1]) == pytest.approx(rl)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/dashboard/no-such-measure/",
+        "/dashboard/data/no-such-chart.csv",
+        "/dashboard/data/..%2Fsettings.csv",
+        "/organisations/ZZZ99/",
+    ],
+)
+def test_bad_input_is_404_not_500(published, client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_dashboard_before_anything_is_published(history, client):
+    response = client.get(reverse("dashboards:national"))
+
+    assert response.status_code == 200
+    assert "Nothing has been published yet" in response.content.decode()
+    assert client.get(reverse("dashboards:measure", args=["workforce"])).status_code == 404
+
+
+def test_clean_svg_refuses_scripts_and_drops_style_and_event_attributes():
+    with pytest.raises(UnsafeSvg):
+        clean_svg('<svg x="1"><script>alert(1)</script></svg>', "c")
+    with pytest.raises(UnsafeSvg):
+        clean_svg('<svg x="1"><style>*{}</style></svg>', "c")
+
+    svg = clean_svg(
+        '<svg x="1"><clipPath id="clip1"/><g style="fill:red" onclick="x()" '
+        'clip-path="url(#clip1)"/><a href="https://evil.test"/></svg>',
+        "chart",
+    )
+
+    assert "style=" not in svg and "onclick" not in svg and "evil" not in svg
+    assert 'id="chart-svg-clip1"' in svg and "url(#chart-svg-clip1)" in svg
+    assert svg.startswith('<svg role="img" aria-labelledby="chart-title"')

@@ -1,0 +1,188 @@
+"""Organisation profile and "where to engage": published data only, suppression for the
+public and not for analysts, peers, links, predecessors, permissions and bounded queries."""
+
+import pytest
+from django.urls import reverse
+
+from dashboards.profiles import organisation_profile, profile_rows
+from dashboards.snapshot import dashboard_open
+from extracts.services import collection_publish
+from extracts.suppression import MARK
+from organisations.models import Organisation
+from submissions.models import Collection, Return, ReturnVersion
+from tests.extracts import conftest as extracts_fixtures
+from tests.extracts.test_extracts_publication import _new_version
+
+# The extracts tests' small published history (six trusts, 2015-2017), reused as is.
+history = extracts_fixtures.history
+published = extracts_fixtures.published
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_profile_shows_every_published_year_and_all_nine_indicators(published, client):
+    content = client.get(reverse("organisations:detail", args=["RJ1"])).content.decode()
+
+    assert "WRES profile" in content
+    assert "Published years: 2015, 2016, 2017." in content
+    for k in range(1, 10):
+        assert f"Indicator {k}:" in content
+    assert "Position among peers, 2017" in content
+    assert "Model Employer trajectory" in content
+
+
+def test_profile_never_shows_drafts_or_unpublished_versions(published, client):
+    # After publication RJ1's 2017 return gets a new accepted version, and 2018 has a draft.
+    rj1 = Return.objects.get(organisation__ods_code="RJ1", collection__year=2017)
+    newer = _new_version(rj1, **{"i9.voting.bme": 77})
+    Return.objects.filter(pk=rj1.pk).update(accepted_version=newer)
+    assert Return.objects.get(organisation__ods_code="RJ1", collection__year=2018).values
+
+    profile = organisation_profile(
+        Organisation.objects.get(ods_code="RJ1"),
+        profile_path=dashboard_open().profile_path,
+        unsuppressed=True,
+    )
+
+    assert profile["years"] == [2015, 2016, 2017]
+    board = next(t for t in profile["tables"] if t["indicator"] == 9)
+    assert board["rows"][-1][1] != "77"
+    assert "2018" not in {row[0] for table in profile["tables"] for row in table["rows"]}
+
+
+def test_profile_is_suppressed_in_public_and_unsuppressed_for_analysts(
+    published, people, client_for
+):
+    snapshot = dashboard_open()
+    rows = profile_rows(snapshot.profile_path, ["RJ1", "RJ2", "RJ3", "RK1", "RK2", "RK3"])
+    hidden = [c for c in rows.columns if c.startswith("mask:") and rows[c].any()]
+    assert hidden, "the test set has suppressed cells"
+    code = hidden[0].removeprefix("mask:")
+    row = rows[rows[hidden[0]]].iloc[0]
+    organisation = Organisation.objects.get(ods_code=row["organisation"])
+
+    public = organisation_profile(
+        organisation, profile_path=snapshot.profile_path, unsuppressed=False
+    )
+    full = organisation_profile(organisation, profile_path=snapshot.profile_path, unsuppressed=True)
+
+    def cells(profile):
+        tables = profile["tables"] + [{"rows": g["rows"]} for g in profile["trajectory"]]
+        return [cell for table in tables for row in table["rows"] for cell in row]
+
+    assert MARK in cells(public)
+    assert cells(full).count(MARK) < cells(public).count(MARK)
+    assert code  # the suppressed figure's code, for the failure message
+    url = reverse("organisations:detail", args=[organisation.ods_code])
+    anonymous = client_for(None).get(url).content.decode()
+    analyst = client_for(people["analyst"]).get(url).content.decode()
+    submitter = client_for(people["submitter"]).get(url).content.decode()
+    assert anonymous.count(MARK) > analyst.count(MARK)
+    assert submitter.count(MARK) == anonymous.count(MARK)
+    assert "unsuppressed figures" in analyst and "unsuppressed figures" not in anonymous
+
+
+def test_profile_links_reports_and_shows_predecessors_history(history, client):
+    rk2 = Return.objects.get(organisation__ods_code="RK2", collection__year=2016)
+    latest = rk2.accepted_version
+    linked = ReturnVersion.objects.create(
+        wres_return=rk2,
+        organisation=rk2.organisation,
+        collection=rk2.collection,
+        number=latest.number + 1,
+        values=latest.values,
+        metrics=latest.metrics,
+        issues=[],
+        submitted_at=latest.submitted_at,
+        approver_name="A",
+        synthetic=True,
+        report_url="https://rk2.example.test/wres-2016.pdf",
+        action_plan_url="https://rk2.example.test/plan-2016.pdf",
+    )
+    Return.objects.filter(pk=rk2.pk).update(accepted_version=linked)
+    for year in (2015, 2016, 2017):
+        collection_publish(collection=Collection.objects.get(year=year), actor="tests")
+    rk1, rk3 = Organisation.objects.get(ods_code="RK1"), Organisation.objects.get(ods_code="RK3")
+    rk1.predecessors.add(rk3)
+
+    rk2_page = client.get(reverse("organisations:detail", args=["RK2"])).content.decode()
+    rk1_page = client.get(reverse("organisations:detail", args=["RK1"])).content.decode()
+
+    assert 'href="https://rk2.example.test/wres-2016.pdf"' in rk2_page
+    assert 'href="https://rk2.example.test/plan-2016.pdf"' in rk2_page
+    assert "Organisations it took over" in rk1_page
+    assert "RK3 NHS TRUST (RK3)" in rk1_page
+
+
+def test_profile_before_publication_and_for_an_unpublished_organisation(history, client):
+    content = client.get(reverse("organisations:detail", args=["RJ1"])).content.decode()
+    assert "No WRES figures of this organisation have been published yet." in content
+
+
+def test_profile_peers_rank_within_sector_and_region(published):
+    rows = profile_rows(dashboard_open().profile_path, ["RJ1", "RJ2", "RJ3"])
+    latest = rows[rows["year"] == 2017]
+    # RJ1-RJ3 are the London trusts of the test set: ranks 1..3 of 3 where all have a figure.
+    ranks = sorted(latest["peer.region.i1.total.bme_pct.rank"].tolist())
+    assert ranks == [1.0, 2.0, 3.0]
+    assert set(latest["peer.region.i1.total.bme_pct.n"]) == {3.0}
+
+
+def test_profile_queries_are_bounded(published, client, django_assert_max_num_queries):
+    client.get(reverse("organisations:detail", args=["RJ1"]))  # builds the snapshot once
+
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("organisations:detail", args=["RJ1"])).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("dashboards:national")).status_code == 200
+
+
+def test_engage_is_for_reviewers_and_admins_only(published, people, client_for):
+    url = reverse("dashboards:engage")
+
+    assert client_for(None).get(url).status_code == 302
+    for role in ("submitter", "approver", "viewer", "analyst", "nobody"):
+        assert client_for(people[role]).get(url).status_code == 403, role
+    for role in ("reviewer", "admin"):
+        response = client_for(people[role]).get(url)
+        assert response.status_code == 200, role
+        assert "Significantly adverse three years running" in response.content.decode()
+    assert client_for(people["reviewer"]).get(url + "?indicator=9").status_code == 404
+    assert client_for(people["reviewer"]).get(url + "?indicator=3").status_code == 200
+
+
+def test_engage_lists_follow_the_rules():
+    import pandas as pd
+
+    from dashboards.engage import engage_lists
+
+    rows = []
+    patterns = {
+        "PER": [(1.6, 1.3), (1.7, 1.4), (1.8, 1.5), (1.9, 1.6)],  # adverse and significant
+        "WOR": [(1.1, 0.9), (1.2, 1.0), (1.3, 1.1), (1.4, 0.9)],  # rising, above 1.25 now
+        "IMP": [(2.0, 1.5), (1.6, 1.2), (1.3, 1.0), (1.1, 0.9)],  # nearer parity each year
+        "FLAT": [(1.0, 0.9), (1.0, 0.9), (1.0, 0.9), (1.0, 0.9)],
+    }
+    for code, figures in patterns.items():
+        for year, (rl, low) in zip((2015, 2016, 2017, 2018), figures, strict=True):
+            rows.append(
+                {"organisation": code, "name": code, "region": "Y56", "sector": "acute",
+                 "year": year, "i2.rl": rl, "i2.rl_ci_low": low, "i2.rl_ci_high": rl + 0.2}
+                | {f"i{k}.{m}": None for k in (3, 4) for m in ("rl", "rl_ci_low", "rl_ci_high")}
+            )  # fmt: skip
+
+    lists = engage_lists(pd.DataFrame(rows), [2015, 2016, 2017, 2018])["2"]
+
+    assert [e["organisation"] for e in lists["persistent"]] == ["PER"]
+    assert sorted(e["organisation"] for e in lists["worsening"]) == ["PER", "WOR"]
+    assert [e["organisation"] for e in lists["improving"]] == ["IMP"]
+    assert lists["persistent"][0]["figures"][-1] == {
+        "year": 2018,
+        "rl": 1.9,
+        "low": 1.6,
+        "high": 2.1,
+    }
