@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from submissions.exceptions import WorkflowError
-from submissions.models import Collection, Return, ReturnVersion
+from submissions.models import Collection, ReminderPlan, Return, ReturnVersion
 from submissions.services import collection_close, collection_open
 
 
@@ -81,3 +81,10 @@ class ReturnAdmin(ReadOnlyAdmin):
     search_fields = ("organisation__name", "organisation__ods_code")
     list_select_related = ("organisation", "collection")
     inlines = (ReturnVersionInline,)
+
+
+@admin.register(ReminderPlan)
+class ReminderPlanAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A collection's reminder days: national admins edit it here."""
+
+    list_display = ("collection", "days_before", "weekly_when_late")
