@@ -99,6 +99,23 @@ def collection_publish(
     return publication
 
 
+def publication_release_rebuild(*, publication_id: int) -> str:
+    """Builds the release for a publication sent by the publish page (the task calls this).
+
+    Returns "built", or "superseded" when a later publication's release already exists (it
+    holds everything this one would, so building again would waste the time).
+    """
+    publication = Publication.objects.get(pk=publication_id)
+    if (
+        Publication.objects.filter(published_at__gt=publication.published_at)
+        .exclude(release_file="")
+        .exists()
+    ):
+        return "superseded"
+    release_build(publication=publication)
+    return "built"
+
+
 def _codes(organisation_ids: set[int]) -> list[str]:
     from organisations.models import Organisation
 

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from extracts import views
+from extracts import views, views_national
 from extracts.api import api
 
 app_name = "extracts"
@@ -11,5 +11,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("data/", views.downloads_view, name="downloads"),
     path("data/wres-data-dictionary.csv", views.dictionary_view, name="dictionary"),
     path("data/wres-<str:period>-<str:shape>.<str:fmt>", views.extract_view, name="extract"),
+    path("data/tokens/", views_national.tokens_view, name="tokens"),
+    path("data/tokens/<int:pk>/revoke/", views_national.token_revoke_view, name="token_revoke"),
+    path("data/publish/", views_national.publish_view, name="publish"),
+    path("data/publish/<int:year>/", views_national.publish_collection_view, name="publish_year"),
     path("api/", api.urls),
 ]

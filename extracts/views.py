@@ -32,6 +32,7 @@ def downloads_view(request: HttpRequest) -> HttpResponse:
             "release": release,
             "years": list(reversed(release.years)) if release else [],
             "can_unsuppressed": request.user.has_perm("extracts.view_unsuppressed"),
+            "can_publish": request.user.has_perm("wres.use_admin_site"),
         },
     )
 
