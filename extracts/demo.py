@@ -1,5 +1,6 @@
 """Publishes the demo history, so that public pages and downloads have data on `make run`."""
 
+from dashboards.snapshot import dashboard_build
 from extracts.models import Publication
 from extracts.release import release_build
 from extracts.services import collection_publish
@@ -23,4 +24,5 @@ def publish_demo_history(*, before_year: int) -> int:
     ]
     if published:
         release_build(publication=published[-1])
+        dashboard_build(publication=published[-1])
     return len(published)
