@@ -41,7 +41,7 @@ DEFAULT_PAGE_SIZE: Final = 50
 MAX_PAGE_SIZE: Final = 500
 ERRORS: Final = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 #: A token is optional: without one, the public figures.
-TOKEN_OPTIONAL: Final = {"security": [{"PersonalToken": []}, {}]}
+TOKEN_OPTIONAL: Final[dict[str, Any]] = {"security": [{"PersonalToken": []}, {}]}
 
 
 def rate_limit() -> tuple[int, int]:

@@ -110,8 +110,8 @@ def published_return_rows(
                 "sector": row.sector or "",
                 "region": row.region or "",
                 "icb": row.icb or "",
-                "year": int(row.year),
-                "publication": numbers.get(int(row.year), 0),
+                "year": int(row.year),  # type: ignore[arg-type]
+                "publication": numbers.get(int(row.year), 0),  # type: ignore[arg-type]
                 "figures": figures,
                 "suppressed": suppressed_codes,
             }

@@ -45,7 +45,9 @@ def dictionary_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def extract_view(request: HttpRequest, period: str, shape: str, fmt: str) -> HttpResponse:
+def extract_view(
+    request: HttpRequest, period: str, shape: str, fmt: str
+) -> HttpResponse | StreamingHttpResponse:
     """One extract: ``period`` is a year or ``all``; ``shape`` wide or long; ``fmt`` csv or xlsx."""
     release = release_open()
     if release is None or shape not in SHAPES or fmt not in FORMATS:

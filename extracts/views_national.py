@@ -36,7 +36,7 @@ def _require(request: HttpRequest, permission: str) -> None:
 def tokens_view(request: HttpRequest) -> HttpResponse:
     """A national user's own API tokens; creating one shows its key on this response only."""
     _require(request, "extracts.view_unsuppressed")
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = ApiToken.objects.filter(user=request.user)  # type: ignore[misc]
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():

@@ -3,6 +3,7 @@
 import csv
 import io
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -159,3 +160,53 @@ def test_public_extract_is_identical_twice(published, client):
     second = _content(client.get("/data/wres-all-wide.xlsx"))
 
     assert first == second
+
+
+def test_xlsx_cells_are_exact_typed_masked_and_escaped():
+    frame = _frame(["A & <b> \r", "=cmd"])
+    mask = suppress(frame)
+
+    path = writers.xlsx_file([(frame.iloc[:2], mask.iloc[:2]), (frame.iloc[2:], mask.iloc[2:])])
+    sheet = openpyxl.load_workbook(path)["Data"]
+
+    rows = list(sheet.iter_rows())
+    header = [cell.value for cell in rows[0]]
+    assert header == list(writers.WIDE_COLUMNS) and len(rows) == len(frame) + 1
+    cells = dict(zip(header, rows[1], strict=True))
+    assert cells["name"].value == "A & <b> \r" and cells["name"].data_type == "s"
+    assert rows[3][header.index("name")].value == "=cmd"
+    assert rows[3][header.index("name")].data_type == "s"
+    for code in FIGURE_CODES:
+        value, hidden, cell = frame[code].iloc[0], mask[code].iloc[0], cells[code]
+        if hidden:
+            assert (cell.value, cell.data_type) == (MARK, "s"), code
+        elif pd.isna(value):
+            assert cell.value is None, code
+        elif isinstance(value, (bool, np.bool_)):
+            assert cell.value is bool(value), code
+        else:
+            assert cell.value == float(value), code  # every digit kept
+    path.unlink()
+
+
+def test_long_xlsx_matches_long_csv():
+    frame = _frame(["A", "B"])
+    mask = suppress(frame)
+
+    path = writers.xlsx_file([(frame, mask)], long=True)
+    rows = list(openpyxl.load_workbook(path)["Data"].iter_rows(values_only=True))
+    text = b"".join(writers.long_csv([(frame, mask)])).decode()
+    expected = list(csv.reader(io.StringIO(text)))
+
+    assert len(rows) == len(expected)
+    for got, want in zip(rows[1:500], expected[1:500], strict=True):
+        for cell, field in zip(got, want, strict=True):
+            if field in ("", None):
+                assert cell is None
+            elif field in ("true", "false"):
+                assert cell is (field == "true")
+            elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
+                assert cell == float(field)
+            else:
+                assert str(cell) == field
+    path.unlink()
