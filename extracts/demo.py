@@ -1,9 +1,7 @@
 """Publishes the demo history, so that public pages and downloads have data on `make run`."""
 
-from dashboards.snapshot import dashboard_build
 from extracts.models import Publication
-from extracts.release import release_build
-from extracts.services import collection_publish
+from extracts.services import collection_publish, publication_outputs_build
 from submissions.models import Collection
 
 
@@ -23,6 +21,5 @@ def publish_demo_history(*, before_year: int) -> int:
         if collection.returns.filter(accepted_version__isnull=False).exists()
     ]
     if published:
-        release_build(publication=published[-1])
-        dashboard_build(publication=published[-1])
+        publication_outputs_build(publication=published[-1])
     return len(published)

@@ -95,8 +95,17 @@ def collection_publish(
             **_actor_kwargs(actor),
         )
         if rebuild_release:
-            release_build(publication=publication)
+            publication_outputs_build(publication=publication)
     return publication
+
+
+def publication_outputs_build(*, publication: Publication) -> None:
+    """Everything built from a publication: the release (tables, mask, aggregates), then the
+    dashboard snapshot and charts, so that no public page computes them per request."""
+    from dashboards.snapshot import dashboard_build
+
+    release_build(publication=publication)
+    dashboard_build(publication=publication)
 
 
 def publication_release_rebuild(*, publication_id: int) -> str:
@@ -112,7 +121,7 @@ def publication_release_rebuild(*, publication_id: int) -> str:
         .exists()
     ):
         return "superseded"
-    release_build(publication=publication)
+    publication_outputs_build(publication=publication)
     return "built"
 
 

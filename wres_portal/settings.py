@@ -264,6 +264,9 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 WRES_SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 WRES_INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+# The open-data API: requests per window (seconds), per token or client address.
+WRES_API_RATE_LIMIT = env_int("WRES_API_RATE_LIMIT", 120)
+WRES_API_RATE_WINDOW = env_int("WRES_API_RATE_WINDOW", 60)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
