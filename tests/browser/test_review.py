@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from submissions.models import Return, ReturnQuery, ReturnState
 from submissions.services import return_submit
-from tests.conftest import TEST_PASSWORD, totp_now
+from tests.conftest import TEST_PASSWORD, complete_mfa
 from tests.submissions.conftest import fill_and_explain, open_collection
 
 pytestmark = pytest.mark.browser
@@ -52,8 +52,7 @@ def sign_in(axe_page: Any, email: str, *, national: bool = False) -> None:
     page.get_by_role("button", name="Sign in").click()
     if national:
         axe_page.check_accessibility()
-        page.get_by_label("Code").fill(totp_now())
-        page.get_by_role("button", name="Sign in").click()
+        complete_mfa(page)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     axe_page.check_accessibility()
 
