@@ -32,11 +32,11 @@ from submissions.selectors import (
     unexplained_warnings,
     warning_key,
 )
-
-#: Explanations keys of the return's own details (contact, narrative, links). The model has no
-#: fields for them yet, so they are kept in the draft's `explanations` under this prefix, which
-#: no warning key can have (warning keys start with their code, e.g. ``W105:``).
 from submissions.services.workflow import DETAIL_PREFIX
+
+# The return's own details (contact, narrative, links) have no model fields yet: they are kept in
+# the draft's `explanations` under DETAIL_PREFIX, which no warning key can have (warning keys start
+# with their code, e.g. ``W105:``), and submission freezes them with the version.
 
 
 @dataclass(frozen=True, slots=True)
