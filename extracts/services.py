@@ -95,7 +95,9 @@ def collection_publish(
             **_actor_kwargs(actor),
         )
         if rebuild_release:
-            publication_outputs_build(publication=publication)
+            # The dashboard snapshot is then built by its first request (or by the publish
+            # page's task, which builds both): building it here would slow every caller.
+            release_build(publication=publication)
     return publication
 
 
