@@ -179,7 +179,8 @@ def test_get_every_url_as_every_role_never_fails_or_changes_anything(world, role
     for name in sorted(URLS):
         kind = _class(name)
         response = client.get(_url(name, "RJ1"))
-        if response.status_code >= 500:
+        # /healthz answers 503 by design when a dependency is down (no worker runs here).
+        if response.status_code >= 500 and not (name == "healthz" and response.status_code == 503):
             failures.append(f"{name}: {response.status_code}")
         protected = kind in (ORG, REVIEW, ADMIN, NATIONAL)
         if role == "anonymous" and protected and response.status_code not in ANONYMOUS_REFUSALS:

@@ -89,7 +89,8 @@ def test_analyst_creates_an_api_token_sees_it_once_and_revokes_it(
 def test_admin_republishes_a_collection_and_sees_its_status(
     axe_page: Any,
     people: dict[str, Any],
-    published: list[Any],  # noqa: F811, eager_tasks: None
+    published: list[Any],  # noqa: F811
+    eager_tasks: None,
 ) -> None:
     page = axe_page.page
     sign_in(axe_page, people["admin"].email, national=True)
