@@ -5,11 +5,14 @@ from django import forms
 from organisations.models import OrganisationType, Region, Sector
 
 
-def _with_any(choices: list[tuple[str, str]], label: str) -> list[tuple[str, str]]:
+def with_any(choices: list[tuple[str, str]], label: str) -> list[tuple[str, str]]:
+    """Choices with a first, empty "any" choice (a filter that filters nothing)."""
     return [("", label), *choices]
 
 
-class OrganisationFilterForm(forms.Form):
+class PlaceFilterForm(forms.Form):
+    """Search and place filters shared by the lists of organisations (public list, review queue)."""
+
     q = forms.CharField(
         label="Name or ODS code",
         required=False,
@@ -20,22 +23,24 @@ class OrganisationFilterForm(forms.Form):
     region = forms.ChoiceField(
         label="NHS England region",
         required=False,
-        choices=_with_any(Region.choices, "All regions"),
+        choices=with_any(Region.choices, "All regions"),
         error_messages={"invalid_choice": "Choose a region from the list"},
     )
     org_type = forms.ChoiceField(
-        label="Type",
+        label="Organisation type",
         required=False,
-        choices=_with_any(OrganisationType.choices, "All types"),
+        choices=with_any(OrganisationType.choices, "All types"),
         error_messages={"invalid_choice": "Choose a type from the list"},
     )
     sector = forms.ChoiceField(
         label="Sector",
         required=False,
-        choices=_with_any(Sector.choices, "All sectors"),
+        choices=with_any(Sector.choices, "All sectors"),
         error_messages={"invalid_choice": "Choose a sector from the list"},
     )
 
+
+class OrganisationFilterForm(PlaceFilterForm):
     def filters(self) -> dict[str, str]:
         """The valid filters (call after `is_valid`); a field with an error filters nothing."""
         data = self.cleaned_data

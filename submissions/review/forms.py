@@ -8,41 +8,23 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from organisations.forms import _with_any
-from organisations.models import OrganisationType, Region, Sector
+from organisations.forms import PlaceFilterForm, with_any
 from submissions.models import QuerySide, Verdict
 from submissions.review.selectors import QUEUE_STATES, QueueFilters
 
 MAX_TEXT = 5000
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(PlaceFilterForm):
     """The queue's filters from the query string; a bad value is reported and filters nothing."""
 
-    q = forms.CharField(label="Name or ODS code", required=False, max_length=100)
+    field_order = ["q", "state", "region", "org_type", "sector"]
+
     state = forms.ChoiceField(
         label="State",
         required=False,
-        choices=_with_any(list(QUEUE_STATES.items()), "Any state"),
+        choices=with_any(list(QUEUE_STATES.items()), "Any state"),
         error_messages={"invalid_choice": "Choose a state from the list"},
-    )
-    region = forms.ChoiceField(
-        label="NHS England region",
-        required=False,
-        choices=_with_any(Region.choices, "All regions"),
-        error_messages={"invalid_choice": "Choose a region from the list"},
-    )
-    org_type = forms.ChoiceField(
-        label="Organisation type",
-        required=False,
-        choices=_with_any(OrganisationType.choices, "All types"),
-        error_messages={"invalid_choice": "Choose a type from the list"},
-    )
-    sector = forms.ChoiceField(
-        label="Sector",
-        required=False,
-        choices=_with_any(Sector.choices, "All sectors"),
-        error_messages={"invalid_choice": "Choose a sector from the list"},
     )
     has_warnings = forms.ChoiceField(
         label="Warnings in the latest version",
