@@ -89,6 +89,13 @@ lint: setup ## ruff (lint and format check) and mypy
 bench: setup ## Run the benchmarks in bench/ and print their figures
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
+.PHONY: fuzz
+FUZZ_SECONDS ?= 30
+fuzz: setup ## Fuzz the upload parser with atheris for FUZZ_SECONDS (30); fails on a finding
+	@mkdir -p var/fuzz/corpus
+	$(PY) scripts/fuzz_upload.py -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+		-artifact_prefix=var/fuzz/ var/fuzz/corpus
+
 .PHONY: clean
 clean: ## Remove the virtual environment, node_modules, built static files and the embedded database
 	rm -rf $(VENV) node_modules $(STAMPS) static/vendor staticfiles var

@@ -15,6 +15,7 @@ import json
 import re
 import sys
 import zipfile
+import zlib
 from typing import Any
 
 MAX_ZIP_ENTRIES = 200
@@ -77,7 +78,14 @@ def _read_parts(data: bytes) -> dict[str, bytes]:
     """Every part of the package, after bounding entry count, sizes and compression ratio."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        OSError,
+        EOFError,
+        NotImplementedError,  # an unknown zip version
+    ):
         raise Refused(
             "U008", "The file is damaged: it could not be opened as a workbook."
         ) from None
@@ -118,7 +126,15 @@ def _read_parts(data: bytes) -> dict[str, bytes]:
             # zipfile stops at the declared size and checks the CRC, so a lying header fails
             # here rather than expanding without bound.
             body = archive.read(info)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError):
+        except (
+            zipfile.BadZipFile,
+            NotImplementedError,
+            RuntimeError,
+            OSError,
+            EOFError,
+            ValueError,
+            zlib.error,
+        ):
             raise Refused(
                 "U008", "The file is damaged: a part of the workbook could not be read."
             ) from None

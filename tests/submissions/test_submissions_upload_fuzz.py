@@ -29,9 +29,10 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from indicators.dictionary import ITEM_BY_CODE, ITEMS
+from submissions.upload import extract
 from submissions.upload.checks import check_upload
 from submissions.upload.layout import STAMP_NAMES, defined_name
-from submissions.upload.parser import OLE_MAGIC, ZIP_MAGIC, ParsedUpload, parse_upload
+from submissions.upload.parser import OLE_MAGIC, ZIP_MAGIC, ParsedUpload, parse_upload, sniff
 from submissions.upload.sandbox import CPU_SECONDS, MEMORY_BYTES
 from submissions.upload.template import build_template
 from tests.submissions.upload_helpers import save
@@ -71,7 +72,15 @@ def _children_usage() -> tuple[float, int]:
 
 def bounded_parse(data: bytes, filename: str) -> ParsedUpload:
     """`parse_upload`, checking that the child stayed within the sandbox's CPU and memory bounds
-    (its own CPU time and peak memory, as the kernel accounts them: not the wall clock)."""
+    (its own CPU time and peak memory, as the kernel accounts them: not the wall clock).
+
+    The cell reader also runs in this process first: in the child an unexpected exception is
+    turned into a generic refusal (U008) and a log line, which would hide it from the fuzzing.
+    """
+    kind, _ = sniff(data, filename)
+    if kind is not None:
+        raw = extract.read(kind, data)
+        assert "refused" in raw or raw.get("kind") == kind, raw
     cpu_before, _ = _children_usage()
     parsed = parse_upload(data, filename=filename, ods_code=ODS, year=YEAR)
     cpu_after, peak_kib = _children_usage()
@@ -364,3 +373,53 @@ def test_fuzz_edge_values_in_a_count_cell_are_located_and_storable(value: object
     assert_located_outcome(bounded_parse(save(book), "wres.xlsx"))
     csv_data = f"item,value\ni2.shortlisted.white,{value}\n".encode()
     assert_located_outcome(bounded_parse(csv_data, "wres.csv"))
+
+
+def _offsets_before_the_start() -> bytes:
+    """A member's header offset points before the data: zipfile raised ValueError."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("a.xml", b"x" * 100)
+        package.writestr("b.xml", b"y" * 100)
+    data = buffer.getvalue()
+    return data[:30] + data[31:]
+
+
+def _corrupt_deflate_stream() -> bytes:
+    """A deflated member whose compressed bytes are corrupt: zlib raised zlib.error."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("a.xml", bytes(range(256)) * 40)
+    data = bytearray(buffer.getvalue())
+    data[30 + len("a.xml")] ^= 0xFF
+    return bytes(data)
+
+
+def _unknown_zip_version() -> bytes:
+    """The central directory asks for zip version 25.5: zipfile raised NotImplementedError."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("a.xml", b"x")
+    data = bytearray(buffer.getvalue())
+    central = data.index(b"PK\x01\x02")
+    data[central + 6 : central + 8] = b"\xff\x00"
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("build", "says"),
+    [
+        (_offsets_before_the_start, "a part of the workbook could not be read"),
+        (_corrupt_deflate_stream, "a part of the workbook could not be read"),
+        (_unknown_zip_version, "it could not be opened as a workbook"),
+    ],
+)
+def test_fuzz_found_damaged_packages_are_refused_as_damaged(build: Any, says: str) -> None:
+    """Found by atheris: exceptions zipfile raises for these escaped the reader (in the child
+    they became a generic refusal and a logged failure, not the reader's own refusal)."""
+    data = build()
+
+    assert extract.read("xlsx", data) == {
+        "refused": {"code": "U008", "message": f"The file is damaged: {says}."}
+    }
+    assert_located_outcome(bounded_parse(data, "wres.xlsx"))
