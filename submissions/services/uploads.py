@@ -7,12 +7,16 @@ the validation task all apply unchanged; a draft changed meanwhile gives `Return
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import logging
 import unicodedata
 import uuid
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from submissions.exceptions import TransitionNotAllowed, WorkflowError
@@ -22,6 +26,16 @@ from submissions.services.returns import return_save_draft
 from submissions.services.rows import Actor, audit, user_or_none
 from submissions.upload.checks import check_upload
 from submissions.upload.parser import parse_upload, sniff
+
+logger = logging.getLogger(__name__)
+
+#: An upload still waiting for its check this long after it was received (or queued again) is
+#: "delayed": its status page says so, and the sweep queues its check again.
+DEFAULT_DELAYED_AFTER_SECONDS = 60
+#: Set on an Upload instance when sending its check to the broker failed in this request.
+_QUEUE_FAILED = "_wres_check_queue_failed"
+#: Statuses in which an upload still waits for its check.
+PENDING = (UploadStatus.RECEIVED, UploadStatus.CHECKING)
 
 
 class UploadRefused(WorkflowError):
@@ -80,25 +94,100 @@ def upload_receive(*, return_: Return, actor: Actor, filename: str, data: bytes)
 
 
 def upload_request_process(*, upload: Upload) -> None:
-    """Queues `upload_process` for the upload, sent once the current transaction commits."""
+    """Queues `upload_process` for the upload, sent once the current transaction commits.
+
+    The upload is saved whether or not the broker answers: if sending fails (Redis down), the
+    failure is logged and marked on the instance (`upload_check_queue_failed`), and
+    `upload_sweep_pending` queues the check again once the broker is back.
+    """
+    transaction.on_commit(lambda: _send_check(upload))
+
+
+def _send_check(upload: Upload) -> None:
     from submissions.upload.tasks import upload_process_task
 
-    upload_process_task.delay_on_commit(upload.pk)
+    if upload_process_task.app.conf.task_always_eager:
+        upload_process_task.delay(upload.pk)  # runs here: its errors are the check's own
+        return
+    try:
+        # A short publish retry: the person is waiting for the page, and the sweep retries later.
+        upload_process_task.apply_async(
+            (upload.pk,),
+            retry_policy={"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2},
+        )
+    except Exception:  # any broker failure (kombu, redis-py, OS): the upload stays saved
+        logger.warning("could not queue the check of upload %s", upload.pk, exc_info=True)
+        setattr(upload, _QUEUE_FAILED, True)
 
 
-def upload_process(*, upload_id: int) -> bool:
+def upload_check_queue_failed(upload: Upload) -> bool:
+    """Whether sending this upload's check to the broker failed in this process just now."""
+    return bool(getattr(upload, _QUEUE_FAILED, False))
+
+
+def _delayed_after() -> dt.timedelta:
+    return dt.timedelta(
+        seconds=getattr(settings, "WRES_UPLOAD_DELAYED_AFTER", DEFAULT_DELAYED_AFTER_SECONDS)
+    )
+
+
+def upload_check_delayed(upload: Upload) -> bool:
+    """Whether the upload has waited for its check longer than it should (see the sweep).
+
+    It waits from when it was received or, checked before, from when it was queued again
+    (`upload_recheck` stamps `checked_at`).
+    """
+    if upload.status not in PENDING:
+        return False
+    waiting_since = max(upload.created_at, upload.checked_at or upload.created_at)
+    return waiting_since < timezone.now() - _delayed_after()
+
+
+def upload_sweep_pending() -> int:
+    """Queues the check again for every upload still waiting for it after the delay.
+
+    Run by Celery beat. Catches checks whose sending failed (broker down when the file was
+    received), whose message was lost (a broker restarted without persistence) or whose
+    worker died. The task only ever acts on a pending upload and stores one result, so a
+    check queued twice still has its effect once. Returns how many were queued; sending
+    failures propagate (the broker is still down: beat's next run tries again).
+    """
+    from submissions.upload.tasks import upload_process_task
+
+    cutoff = timezone.now() - _delayed_after()
+    pending = list(
+        Upload.objects.filter(status__in=PENDING, decided_at__isnull=True, created_at__lt=cutoff)
+        .filter(Q(checked_at__isnull=True) | Q(checked_at__lt=cutoff))
+        .values_list("pk", flat=True)
+    )
+    for upload_id in pending:
+        upload_process_task.delay(upload_id)
+    if pending:
+        logger.info("queued the check of %d delayed upload(s) again", len(pending))
+    return len(pending)
+
+
+def upload_process(*, upload_id: int, pending_only: bool = False) -> bool:
     """Parses and checks an upload against its return's current draft and stores the result.
 
     The body of the Celery task. Idempotent: run again on the same file and draft it stores the
     same result; an upload already applied or discarded is left alone. The result, status and
     version are written in one UPDATE, so a crash never leaves half a result. Returns whether a
     result was stored.
+
+    With `pending_only` (the task), only an upload still waiting for its check is checked, and
+    the UPDATE stores the result only if it is still waiting: a check delivered twice (a worker
+    killed, the sweep) stores its result exactly once, even when both copies run at once.
     """
     upload = Upload.objects.select_related("wres_return__collection", "organisation").filter(
         pk=upload_id
     )
     found = upload.first()
     if found is None or found.status == UploadStatus.APPLIED or found.decided_at is not None:
+        return False
+    if found.file_deleted_at is not None:  # deleted under the retention policy
+        return False
+    if pending_only and found.status not in PENDING:
         return False
     Upload.objects.filter(pk=found.pk, status=UploadStatus.RECEIVED).update(
         status=UploadStatus.CHECKING
@@ -122,18 +211,21 @@ def upload_process(*, upload_id: int) -> bool:
         draft=True,
     )
     status = UploadStatus.REJECTED if check.errors else UploadStatus.READY
-    stored = (
-        Upload.objects.filter(pk=found.pk, decided_at__isnull=True)
-        .exclude(status=UploadStatus.APPLIED)
-        .update(
-            status=status,
-            result=check.as_dict(),
-            return_version=return_.version,
-            error_count=check.errors,
-            warning_count=check.warnings,
-            checked_at=timezone.now(),
-        )
+    target = Upload.objects.filter(pk=found.pk, decided_at__isnull=True).exclude(
+        status=UploadStatus.APPLIED
     )
+    if pending_only:
+        target = target.filter(status__in=PENDING)
+    stored = target.update(
+        status=status,
+        result=check.as_dict(),
+        return_version=return_.version,
+        error_count=check.errors,
+        warning_count=check.warnings,
+        checked_at=timezone.now(),
+    )
+    if stored:
+        logger.info("upload checked", extra={"upload_id": found.pk, "upload_status": status})
     return stored == 1
 
 
@@ -141,13 +233,15 @@ def upload_recheck(*, upload: Upload) -> Upload:
     """Checks an upload again against the draft as it is now (after a conflict, say).
 
     Only an upload not yet applied or discarded; the result is replaced when the task runs.
+    `checked_at` becomes the time it was queued again, from which it counts as delayed.
     """
     with transaction.atomic():
         updated = Upload.objects.filter(
             pk=upload.pk,
             decided_at__isnull=True,
+            file_deleted_at__isnull=True,  # deleted under the retention policy
             status__in=(UploadStatus.READY, UploadStatus.REJECTED),
-        ).update(status=UploadStatus.RECEIVED)
+        ).update(status=UploadStatus.RECEIVED, checked_at=timezone.now())
         if updated != 1:
             raise TransitionNotAllowed("This upload cannot be checked again.")
         upload_request_process(upload=upload)

@@ -23,6 +23,8 @@ from submissions.selectors import return_for_user
 from submissions.services.uploads import (
     UploadRefused,
     upload_apply,
+    upload_check_delayed,
+    upload_check_queue_failed,
     upload_receive,
     upload_recheck,
     upload_reject,
@@ -34,6 +36,15 @@ from submissions.upload.selectors import upload_for_return, upload_list_for_retu
 EDIT = "organisations.edit_return"
 #: How often the status page's script asks whether checking has finished (milliseconds).
 POLL_INTERVAL_MS = 1000
+#: The person's uploads whose check could not be sent to the broker (the session lives in the
+#: database, so it works while Redis is down): their status page says "delayed" at once.
+UNQUEUED_SESSION_KEY = "wres_uploads_unqueued"
+#: Said when the file is saved but its check could not be started (the broker is down) or has
+#: waited too long: the sweep queues it again, so the person need do nothing.
+DELAYED_MESSAGE = (
+    "Checking is delayed. Your file has been saved and will be checked automatically as soon "
+    "as the checking service is available again. You do not need to upload it again."
+)
 
 
 def _editable_return(request: HttpRequest, ods_code: str, year: int) -> Return:
@@ -121,6 +132,9 @@ def _upload_start(request: HttpRequest, ods_code: str, year: int) -> HttpRespons
             except WorkflowError as error:
                 form.add_error(None, str(error))
             else:
+                if upload_check_queue_failed(upload):
+                    unqueued = request.session.get(UNQUEUED_SESSION_KEY, [])[-19:]
+                    request.session[UNQUEUED_SESSION_KEY] = [*unqueued, upload.pk]
                 return redirect(_url("upload_status", return_, upload.pk))
     return render(
         request,
@@ -135,7 +149,10 @@ def _upload_start(request: HttpRequest, ods_code: str, year: int) -> HttpRespons
     )
 
 
-def _status_payload(return_: Return, upload: Upload) -> dict[str, Any]:
+def _status_payload(request: HttpRequest, return_: Return, upload: Upload) -> dict[str, Any]:
+    delayed = upload_check_delayed(upload) or (
+        not upload.is_done and upload.pk in request.session.get(UNQUEUED_SESSION_KEY, [])
+    )
     if upload.status == UploadStatus.READY:
         message = (
             "Your file has been checked: no errors"
@@ -151,12 +168,15 @@ def _status_payload(return_: Return, upload: Upload) -> dict[str, Any]:
         )
     elif upload.status == UploadStatus.APPLIED:
         message = "This upload has been applied to your return."
+    elif delayed:
+        message = DELAYED_MESSAGE
     else:
         message = "Your file is being checked. This usually takes a few seconds."
     return {
         "status": upload.status,
         "label": upload.get_status_display(),
         "done": upload.is_done,
+        "delayed": delayed,
         "message": message,
         "results_url": _url("upload_results", return_, upload.pk),
     }
@@ -178,7 +198,7 @@ def upload_status_view(
         _context(
             return_,
             upload=upload,
-            status=_status_payload(return_, upload),
+            status=_status_payload(request, return_, upload),
             status_json_url=_url("upload_status_json", return_, upload.pk),
             poll_interval=POLL_INTERVAL_MS,
         ),
@@ -193,7 +213,7 @@ def upload_status_json_view(
     """The upload's status for the polling script."""
     return_ = _editable_return(request, ods_code, year)
     upload = upload_for_return(return_=return_, upload_id=upload_id)
-    response = JsonResponse(_status_payload(return_, upload))
+    response = JsonResponse(_status_payload(request, return_, upload))
     response["Cache-Control"] = "no-store"
     return response
 
@@ -240,7 +260,7 @@ def upload_results_view(
         _context(
             return_,
             upload=upload,
-            status=_status_payload(return_, upload),
+            status=_status_payload(request, return_, upload),
             errors=[p for p in problems if p["severity"] == "error"],
             warnings=[p for p in problems if p["severity"] == "warning"],
             summary=result.get("summary", {}),
@@ -340,6 +360,13 @@ def upload_recheck_view(
     """Checks the file again against the draft as it is now."""
     return_ = _editable_return(request, ods_code, year)
     upload = upload_for_return(return_=return_, upload_id=upload_id)
+    if upload.file_is_deleted:
+        messages.error(
+            request,
+            "This file was deleted under the retention policy, so it cannot be checked again. "
+            "Upload it again instead.",
+        )
+        return redirect(_url("upload_results", return_, upload.pk))
     try:
         upload_recheck(upload=upload)
     except WorkflowError as error:
