@@ -230,13 +230,14 @@ class SectionForm(_StrictForm):
         return {code: self.cleaned_data.get(name) for name, code in self.item_names.items()}
 
     def explanation_values(self) -> dict[str, str]:
-        """Explanations keyed as stored: warning keys, and the details under their prefix."""
-        texts = {
+        """Warning key -> explanation; call after `is_valid`."""
+        return {
             key: self.cleaned_data.get(name, "") for name, (key, _) in self.warning_names.items()
         }
-        for name, detail in self.detail_names.items():
-            texts[detail.key] = self.cleaned_data.get(name, "") or ""
-        return texts
+
+    def detail_values(self) -> dict[str, str]:
+        """Detail name -> text (contact, narrative, links); call after `is_valid`."""
+        return {name: self.cleaned_data.get(name, "") or "" for name in self.detail_names}
 
     def bound_item(self, code: str) -> forms.BoundField:
         return self[field_name(code)]

@@ -79,7 +79,7 @@ class ReturnState(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
 
 
-#: States in which the organisation may change values and explanations.
+#: States in which the organisation may change values, explanations and details.
 EDITABLE_STATES = frozenset({ReturnState.DRAFT, ReturnState.QUERIED})
 
 
@@ -114,6 +114,11 @@ class Return(models.Model):
     filled_items = models.PositiveSmallIntegerField(default=0, editable=False)
     explanations = models.JSONField(
         default=dict, blank=True, help_text="Warning key -> the organisation's explanation."
+    )
+    details = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Detail name -> text: contact, narrative and publication links (draft).",
     )
     latest_check = models.JSONField(
         null=True, blank=True, editable=False, help_text="Metrics and issues of the last check."
@@ -207,6 +212,9 @@ class ReturnVersion(models.Model):
     metrics = models.JSONField()
     issues = models.JSONField(help_text="Warnings at submission (errors block submission).")
     explanations = models.JSONField(default=dict, blank=True)
+    details = models.JSONField(
+        default=dict, blank=True, help_text="Contact, narrative and links, as submitted."
+    )
     previous_version = models.ForeignKey(
         "self",
         null=True,

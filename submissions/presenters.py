@@ -32,16 +32,12 @@ from submissions.selectors import (
     unexplained_warnings,
     warning_key,
 )
-from submissions.services.workflow import DETAIL_PREFIX
-
-# The return's own details (contact, narrative, links) have no model fields yet: they are kept in
-# the draft's `explanations` under DETAIL_PREFIX, which no warning key can have (warning keys start
-# with their code, e.g. ``W105:``), and submission freezes them with the version.
 
 
 @dataclass(frozen=True, slots=True)
 class DetailField:
-    """One piece of the return's own details that is not a data item (contact, narrative, links)."""
+    """One piece of the return's own details that is not a data item (contact, narrative, links),
+    kept in the return's `details` under its ``name`` and frozen with each version."""
 
     name: str
     label: str
@@ -49,10 +45,6 @@ class DetailField:
     kind: str = "text"  # text, email, tel, url or textarea
     max_length: int = 200
     autocomplete: str = "off"
-
-    @property
-    def key(self) -> str:
-        return DETAIL_PREFIX + self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +152,9 @@ SECTIONS: tuple[Section, ...] = (
     ),
 )
 SECTION_BY_SLUG: dict[str, Section] = {section.slug: section for section in SECTIONS}
+DETAIL_BY_NAME: dict[str, DetailField] = {
+    detail.name: detail for section in SECTIONS for detail in section.details
+}
 SECTION_OF_INDICATOR: dict[int, Section] = {
     k: section for section in SECTIONS for k in section.indicators
 }
@@ -230,7 +225,7 @@ class ReturnPicture:
         return self._full
 
     def details(self, section: Section) -> dict[str, str]:
-        return {d.name: str(self.return_.explanations.get(d.key, "")) for d in section.details}
+        return {d.name: str(self.return_.details.get(d.name, "")) for d in section.details}
 
     def issues_of(self, section: Section, *, full: bool = False) -> list[Issue]:
         issues = (self.full if full else self.result).issues

@@ -13,7 +13,7 @@ import pandas as pd
 from indicators import ITEM_BY_CODE, METRIC_BY_CODE, METRICS, compute_return, format_value
 from indicators.dictionary import STAFF_GROUPS
 from submissions.models import Return, ReturnVersion
-from submissions.presenters import ReturnPicture, Section, value_text
+from submissions.presenters import DETAIL_BY_NAME, ReturnPicture, Section, value_text
 
 #: The key figures that get peer context (quartile among organisations of the same type).
 KEY_FIGURES: tuple[str, ...] = (
@@ -36,7 +36,7 @@ _CHANGE_UNITS = {"percent", "pp", "ratio", "proportion", "count", "int"}
 def version_picture(
     return_: Return, version: ReturnVersion, previous: ReturnVersion | None
 ) -> ReturnPicture:
-    """A `ReturnPicture` of a frozen version (its values, explanations, checks as submitted),
+    """A `ReturnPicture` of a frozen version (values, explanations, details, checks as submitted),
     so that the forms' grids and figures show what was submitted, not the draft."""
     shown = Return(
         pk=return_.pk,
@@ -45,6 +45,7 @@ def version_picture(
         state=return_.state,
         values=dict(version.values),
         explanations=dict(version.explanations),
+        details=dict(version.details),
     )
     result = compute_return(
         shown.values,
@@ -180,8 +181,8 @@ class Change:
 
 
 def version_changes(older: ReturnVersion, newer: ReturnVersion) -> list[Change]:
-    """Field by field, what changed from one version to the next: values, then explanations
-    and details (contact, narrative), each labelled as the forms label it."""
+    """Field by field, what changed from one version to the next: values, then explanations,
+    then details (contact, narrative, links), each labelled as the forms label it."""
     changes = []
     old_values, new_values = older.values, newer.values
     for code in sorted(set(old_values) | set(new_values), key=_item_order):
@@ -196,16 +197,18 @@ def version_changes(older: ReturnVersion, newer: ReturnVersion) -> list[Change]:
                     value_text(after) or "Empty",
                 )
             )
-    old_text, new_text = older.explanations, newer.explanations
-    for key in sorted(set(old_text) | set(new_text)):
-        before, after = str(old_text.get(key, "")), str(new_text.get(key, ""))
+    for key in sorted(set(older.explanations) | set(newer.explanations)):
+        before, after = str(older.explanations.get(key, "")), str(newer.explanations.get(key, ""))
         if before != after:
-            label = (
-                key.removeprefix("detail:").replace("_", " ").capitalize()
-                if key.startswith("detail:")
-                else f"Explanation of {key}"
+            changes.append(
+                Change(key, f"Explanation of {key}", before or "Empty", after or "Empty")
             )
-            changes.append(Change(key, label, before or "Empty", after or "Empty"))
+    for name in sorted(set(older.details) | set(newer.details), key=_detail_order):
+        before, after = str(older.details.get(name, "")), str(newer.details.get(name, ""))
+        if before != after:
+            detail = DETAIL_BY_NAME.get(name)
+            label = detail.label if detail is not None else name.replace("_", " ").capitalize()
+            changes.append(Change(name, label, before or "Empty", after or "Empty"))
     return changes
 
 
@@ -214,3 +217,11 @@ _ITEM_INDEX = {code: index for index, code in enumerate(ITEM_BY_CODE)}
 
 def _item_order(code: str) -> tuple[int, str]:
     return (_ITEM_INDEX.get(code, len(_ITEM_INDEX)), code)
+
+
+_DETAIL_INDEX = {name: index for index, name in enumerate(DETAIL_BY_NAME)}
+
+
+def _detail_order(name: str) -> tuple[int, str]:
+    """The task list's order (contact, narrative, links); unknown names last."""
+    return (_DETAIL_INDEX.get(name, len(_DETAIL_INDEX)), name)

@@ -1,4 +1,4 @@
-"""Saving a draft's values and explanations, and checking a return with the engine."""
+"""Saving a draft's values, explanations and details, and checking a return with the engine."""
 
 from __future__ import annotations
 
@@ -31,17 +31,28 @@ def values_problems(values: Mapping[str, object]) -> list[Any]:
     return [issue for issue in result.issues if issue.code in ITEM_LEVEL_CHECKS]
 
 
-def _clean_explanations(explanations: Mapping[str, object]) -> dict[str, str]:
+def _clean_texts(texts: Mapping[str, object], what: str, keyed_by: str) -> dict[str, str]:
     cleaned: dict[str, str] = {}
-    for key, text in explanations.items():
+    for key, text in texts.items():
         if not isinstance(key, str) or not (text is None or isinstance(text, str)):
-            raise ValidationError("Explanations must be text, keyed by warning.")
+            raise ValidationError(f"{what.capitalize()}s must be text, keyed by {keyed_by}.")
         if text is not None and len(text) > MAX_EXPLANATION_CHARS:
             raise ValidationError(
-                f"An explanation must be {MAX_EXPLANATION_CHARS:,} characters or fewer."
+                f"Each {what} must be {MAX_EXPLANATION_CHARS:,} characters or fewer."
             )
         cleaned[key] = (text or "").strip()
     return cleaned
+
+
+def _merge_texts(saved: Mapping[str, Any], cleaned: Mapping[str, str]) -> dict[str, Any]:
+    """``saved`` with ``cleaned`` merged in: a text replaces, a blank removes."""
+    merged = dict(saved)
+    for key, text in cleaned.items():
+        if text:
+            merged[key] = text
+        else:
+            merged.pop(key, None)
+    return merged
 
 
 def return_save_draft(
@@ -51,9 +62,11 @@ def return_save_draft(
     expected_version: int,
     values: Mapping[str, object] | None = None,
     explanations: Mapping[str, object] | None = None,
+    details: Mapping[str, object] | None = None,
 ) -> Return:
-    """Merges ``values`` (item code -> value; ``None`` or blank clears it) and ``explanations``
-    (warning key -> text; blank clears it) into the draft, then queues a check.
+    """Merges ``values`` (item code -> value; ``None`` or blank clears it), ``explanations``
+    (warning key -> text; blank clears it) and ``details`` (contact, narrative and links: name ->
+    text; blank clears it) into the draft, then queues a check.
 
     Values are typed already (forms parse "1,234"): a count must be an int >= 0, a survey
     percentage a number 0-100, and every code must be in the data dictionary; otherwise
@@ -65,7 +78,8 @@ def return_save_draft(
     problems = values_problems(values)
     if problems:
         raise InvalidValues(problems)
-    cleaned = _clean_explanations(explanations or {})
+    cleaned = _clean_texts(explanations or {}, "explanation", "warning")
+    cleaned_details = _clean_texts(details or {}, "detail", "name")
     with transaction.atomic():
         fresh = return_load(return_=return_, expected_version=expected_version)
         if not fresh.is_editable:
@@ -82,14 +96,11 @@ def return_save_draft(
             elif merged.get(code) != value or type(merged.get(code)) is not type(value):
                 merged[code] = value
                 changed += 1
-        notes = dict(fresh.explanations)
-        for key, text in cleaned.items():
-            if text:
-                notes[key] = text
-            else:
-                notes.pop(key, None)
+        notes = _merge_texts(fresh.explanations, cleaned)
+        new_details = _merge_texts(fresh.details, cleaned_details)
         explanations_changed = notes != fresh.explanations
-        if merged == fresh.values and not explanations_changed:
+        details_changed = new_details != fresh.details
+        if merged == fresh.values and not explanations_changed and not details_changed:
             return fresh
         return_advance(
             return_=fresh,
@@ -97,6 +108,7 @@ def return_save_draft(
             values=merged,
             filled_items=len(merged),
             explanations=notes,
+            details=new_details,
         )
         audit(
             action="return.draft_saved",
@@ -105,6 +117,7 @@ def return_save_draft(
             detail={
                 "items_changed": changed,
                 "explanations_changed": explanations_changed,
+                "details_changed": details_changed,
                 "version": fresh.version,
             },
         )

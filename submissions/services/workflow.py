@@ -31,8 +31,6 @@ from submissions.selectors import (
 )
 from submissions.services.rows import Actor, audit, return_advance, return_load, user_or_none
 
-DETAIL_PREFIX = "detail:"
-
 _HTTPS_URL = URLValidator(schemes=["https"])
 MAX_MESSAGE_CHARS = 5000
 
@@ -154,18 +152,10 @@ def return_submit(
             values=with_previous_year(fresh.values, previous),
             metrics=result.metrics,
             issues=[issue.as_dict() for issue in warnings],
-            # The warnings' explanations, and the return's details (contact, narrative, links)
-            # that the forms keep beside them under "detail:" keys: all frozen with the version.
             explanations={
-                **{
-                    key: text
-                    for key, text in fresh.explanations.items()
-                    if key.startswith(DETAIL_PREFIX)
-                },
-                **{
-                    warning_key(issue): fresh.explanations[warning_key(issue)] for issue in warnings
-                },
+                warning_key(issue): fresh.explanations[warning_key(issue)] for issue in warnings
             },
+            details=dict(fresh.details),
             previous_version=previous_version,
             submitted_at=now,
             submitted_by=actor,
@@ -284,6 +274,7 @@ def return_reopen(
             values=dict(accepted.values),
             filled_items=len(accepted.values),
             explanations=dict(accepted.explanations),
+            details=dict(accepted.details),
             sent_back_at=timezone.now(),
         )
         audit(

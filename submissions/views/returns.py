@@ -199,6 +199,7 @@ def return_section_view(
                     expected_version=form.cleaned_data["expected_version"],
                     values=values,
                     explanations=form.explanation_values(),
+                    details=form.detail_values(),
                 )
             except ReturnConflict as error:
                 return_.refresh_from_db()

@@ -106,7 +106,7 @@ def _render(
         if section.has_items
     ]
     details = [
-        (detail.label, picture.return_.explanations.get(detail.key, ""))
+        (detail.label, picture.return_.details.get(detail.name, ""))
         for section in SECTIONS
         for detail in section.details
     ]

@@ -25,7 +25,7 @@ from organisations.models import Membership, Role
 from submissions.exceptions import ReturnConflict, SubmissionBlocked, TransitionNotAllowed
 from submissions.forms import AskApproverForm, SignOffForm
 from submissions.models import Return, ReturnState, ReturnVersion
-from submissions.presenters import DETAIL_PREFIX, return_picture
+from submissions.presenters import return_picture
 from submissions.selectors import return_for_user, return_versions, unexplained_warnings
 from submissions.services import return_submit
 from submissions.views.returns import EDIT, SUBMIT, _url, read_only_reason, return_context
@@ -69,14 +69,14 @@ def _blockers(return_: Return) -> list[str]:
 
 
 def _sign_off_form(return_: Return, data: Any = None) -> SignOffForm:
-    explanations = return_.explanations
+    details = return_.details
     return SignOffForm(
         data,
         late=_is_late(return_),
         initial={
             "expected_version": return_.version,
-            "report_url": explanations.get(DETAIL_PREFIX + "report_url", ""),
-            "action_plan_url": explanations.get(DETAIL_PREFIX + "action_plan_url", ""),
+            "report_url": details.get("report_url", ""),
+            "action_plan_url": details.get("action_plan_url", ""),
         },
     )
 

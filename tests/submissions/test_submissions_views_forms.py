@@ -382,7 +382,11 @@ def test_contact_details_are_kept_with_the_draft(returns, people, client_for):
     response = post_section(client, "organisation", data, returns["RJ1"].version)
 
     assert response.status_code == 302
-    assert reload(returns["RJ1"]).explanations["detail:contact_email"] == "pat.lead@rj1.nhs.uk"
+    saved = reload(returns["RJ1"])
+    assert saved.details == {"contact_name": "Pat Lead", "contact_job_title": "Head of EDI",
+                             "contact_email": "pat.lead@rj1.nhs.uk",
+                             "contact_phone": "020 7946 0000"}  # fmt: skip
+    assert saved.explanations == {}
     assert 'value="Pat Lead"' in client.get(f"{BASE}organisation/").content.decode()
 
 
@@ -403,7 +407,8 @@ def test_details_bad_input_is_an_error(returns, people, client_for, section, fie
     page = response.content.decode()
     assert message in page
     assert f'href="#id_{field}"' in page
-    assert reload(returns["RJ1"]).explanations == {}
+    saved = reload(returns["RJ1"])
+    assert (saved.details, saved.version) == ({}, returns["RJ1"].version)
 
 
 # Pre-fill, read-only returns, statuses, query count ------------------------------------------
@@ -484,7 +489,7 @@ def test_task_list_shows_each_sections_status(returns, people, client_for):
     return_ = return_save_draft(
         return_=return_, actor=people["submitter"], expected_version=return_.version,
         values={"i4.workforce.white": 100, "i4.training.white": 200, "i9.voting.white": 3},
-        explanations={"detail:contact_name": "Pat"},
+        details={"contact_name": "Pat"},
     )  # fmt: skip
 
     picture = return_picture(reload(return_))
