@@ -32,6 +32,7 @@ from submissions.selectors import (
     unexplained_warnings,
     warning_key,
 )
+from submissions.survey.selectors import SOURCE_LABELS, draft_sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +207,8 @@ class ReturnPicture:
     previous_version: ReturnVersion | None
     prefill: dict[str, object]
     result: ReturnResult
+    #: Indicators 5 to 8: item code -> "survey" (NHS Staff Survey) or "local" (the organisation's).
+    sources: dict[str, str] = field(default_factory=dict)
     _full: ReturnResult | None = field(default=None, repr=False)
 
     @property
@@ -221,7 +224,9 @@ class ReturnPicture:
     def full(self) -> ReturnResult:
         """The check as on submission (required items included)."""
         if self._full is None:
-            self._full = _compute(self.return_, self.previous_values, draft=False)
+            self._full = _compute(
+                self.return_, self.previous_values, draft=False, prefill=self.prefill
+            )
         return self._full
 
     def details(self, section: Section) -> dict[str, str]:
@@ -265,24 +270,38 @@ class ReturnPicture:
         return format_value(code, self.previous_version.metrics.get(code), null="Not calculated")
 
 
-def _compute(return_: Return, previous: dict[str, Any] | None, *, draft: bool) -> ReturnResult:
+def _compute(
+    return_: Return,
+    previous: dict[str, Any] | None,
+    *,
+    draft: bool,
+    prefill: dict[str, object] | None = None,
+) -> ReturnResult:
     # As `selectors.return_compute`, but with last year's values already loaded even where
     # there are none: the selector reads ``previous=None`` as "load it" and would query again.
+    # The pre-fill counts (Staff Survey figures give indicators 5 to 8 their gaps); indicator
+    # 3's part of it is what the engine derives from ``previous`` anyway.
     return compute_return(
-        return_.values, previous=previous, year=return_.collection.year, draft=draft
+        {**(prefill or {}), **return_.values},
+        previous=previous,
+        year=return_.collection.year,
+        draft=draft,
     )
 
 
 def return_picture(return_: Return) -> ReturnPicture:
-    """Loads last year's accepted version once and checks the draft with the engine."""
+    """Loads last year's accepted version and the Staff Survey figures once and checks the
+    draft, with its pre-fill, with the engine."""
     previous_version = return_previous_version(return_=return_)
     previous = dict(previous_version.values) if previous_version is not None else None
-    prefill = return_prefill(return_=return_, previous=previous) if previous is not None else {}
+    # ``{}`` rather than ``None``: none is known already, so the selector need not look again.
+    prefill = return_prefill(return_=return_, previous=previous or {})
     return ReturnPicture(
         return_=return_,
         previous_version=previous_version,
         prefill=prefill,
-        result=_compute(return_, previous, draft=True),
+        result=_compute(return_, previous, draft=True, prefill=prefill),
+        sources=draft_sources(return_.values, prefill),
     )
 
 
@@ -309,6 +328,8 @@ class Grid:
     totals: list[str] = field(default_factory=list)
     total: str = ""
     share: str = ""
+    #: Indicators 5 to 8: item code -> where the figure came from, shown as a tag beside it.
+    sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def has_totals(self) -> bool:
@@ -344,6 +365,13 @@ def section_grids(section: Section, picture: ReturnPicture | None = None) -> lis
         rows[grid_key, row_key].cells.append(item)
     if picture is not None:
         _add_i1_totals(grids, picture)
+        for grid in grids.values():
+            codes = {item.code for row in grid.rows for item in row.cells}
+            grid.sources = {
+                code: SOURCE_LABELS[source]
+                for code, source in picture.sources.items()
+                if code in codes
+            }
     return list(grids.values())
 
 

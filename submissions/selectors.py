@@ -15,6 +15,7 @@ from indicators import Issue, ReturnResult, compute_return
 from indicators.returns import with_previous_year
 from organisations.models import Organisation
 from submissions.models import Collection, Return, ReturnQuerySet, ReturnVersion
+from submissions.survey.selectors import survey_values
 
 
 def collection_for_year(*, year: int) -> Collection | None:
@@ -69,12 +70,17 @@ def return_prefill(*, return_: Return, previous: dict[str, Any] | None = None) -
     """Items filled from elsewhere where the draft leaves them empty.
 
     Indicator 3's previous-year items come from last year's accepted return (the engine's own
-    mapping). Pre-filled items are not stored in the draft, so "not started" stays true until
-    the organisation enters something; they are frozen into the version on submission.
+    mapping); indicators 5 to 8 from the NHS Staff Survey results NHS England loaded for the
+    organisation and the collection's year. Pre-filled items are not stored in the draft, so
+    "not started" stays true until the organisation enters something (a figure typed over a
+    survey one is stored, and so local); they are frozen into the version on submission.
     """
     if previous is None:
         previous = return_previous_values(return_=return_)
     filled = with_previous_year({}, previous)
+    filled.update(
+        survey_values(organisation_id=return_.organisation_id, year=return_.collection.year)
+    )
     return {code: value for code, value in filled.items() if code not in return_.values}
 
 

@@ -76,6 +76,7 @@ CLASSES: dict[str, str] = {
     "returns:upload_apply": ORG,
     "returns:upload_discard": ORG,
     "returns:upload_recheck": ORG,
+    "returns:survey_load": ADMIN,
     "dashboards:national": PUBLIC,
     "dashboards:engage": REVIEW,
     "dashboards:chart_csv": PUBLIC,

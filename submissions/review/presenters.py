@@ -14,6 +14,7 @@ from indicators import ITEM_BY_CODE, METRIC_BY_CODE, METRICS, compute_return, fo
 from indicators.dictionary import STAFF_GROUPS
 from submissions.models import Return, ReturnVersion
 from submissions.presenters import DETAIL_BY_NAME, ReturnPicture, Section, value_text
+from submissions.survey.selectors import survey_sources, survey_values
 
 #: The key figures that get peer context (quartile among organisations of the same type).
 KEY_FIGURES: tuple[str, ...] = (
@@ -53,7 +54,14 @@ def version_picture(
         year=return_.collection.year,
         draft=False,
     )
-    return ReturnPicture(return_=shown, previous_version=previous, prefill={}, result=result)
+    survey = survey_values(organisation_id=return_.organisation_id, year=return_.collection.year)
+    return ReturnPicture(
+        return_=shown,
+        previous_version=previous,
+        prefill={},
+        result=result,
+        sources=survey_sources(shown.values, survey),
+    )
 
 
 @dataclass(slots=True)
