@@ -96,6 +96,19 @@ fuzz: setup ## Fuzz the upload parser with atheris for FUZZ_SECONDS (30); fails 
 	$(PY) scripts/fuzz_upload.py -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix=var/fuzz/ var/fuzz/corpus
 
+# The load benchmarks (not CI): gunicorn, PostgreSQL, Redis (and a Celery worker) on 127.0.0.1,
+# each in its own database and Redis number; e.g. LOAD_ARGS="--reuse --duration 120".
+LOAD_ARGS ?=
+
+.PHONY: load load-dashboards load-deadline
+load: load-dashboards load-deadline ## Run both load benchmarks (gunicorn + locust) and print their figures
+
+load-dashboards: setup ## Dashboards and profiles, 100,000 published rows, 20 users (LOAD_ARGS=--reuse)
+	$(PY) -u bench/load_dashboards.py $(LOAD_ARGS)
+
+load-deadline: setup ## Deadline day: 50 users for 5 minutes, then the data check
+	$(PY) -u bench/load_deadline.py $(LOAD_ARGS)
+
 .PHONY: clean
 clean: ## Remove the virtual environment, node_modules, built static files and the embedded database
 	rm -rf $(VENV) node_modules $(STAMPS) static/vendor staticfiles var
