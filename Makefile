@@ -109,6 +109,14 @@ load-dashboards: setup ## Dashboards and profiles, 100,000 published rows, 20 us
 load-deadline: setup ## Deadline day: 50 users for 5 minutes, then the data check
 	$(PY) -u bench/load_deadline.py $(LOAD_ARGS)
 
+.PHONY: backup
+backup: $(STAMPS)/python ## Back up the database and uploaded files to var/backups/<time>/
+	bash scripts/backup.sh
+
+.PHONY: restore
+restore: $(STAMPS)/python ## Put a backup back, replacing the data: BACKUP=var/backups/<time> CONFIRM=yes
+	bash scripts/restore.sh "$(BACKUP)" $(if $(filter yes,$(CONFIRM)),--yes)
+
 .PHONY: clean
 clean: ## Remove the virtual environment, node_modules, built static files and the embedded database
 	rm -rf $(VENV) node_modules $(STAMPS) static/vendor staticfiles var
