@@ -1,21 +1,22 @@
-"""Static SVG charts: Vega-Lite specs built with Altair, rendered by vl-convert at build time.
+"""Static SVG charts: Vega-Lite specs, rendered by vl-convert at build time.
 
-Every chart is one colour or tells its series apart by dash pattern and point shape, so it
-reads in greyscale. The SVG is checked and cleaned for the strict Content Security Policy (no
-scripts, no event handlers, no style attributes or elements), its ids are made unique on the
-page, and the root element gets ``role="img"`` named by the chart's title and described by
-its text summary (the table beside it carries the figures).
+The specs are plain dictionaries (the JSON Altair would write for the same charts, without
+its object model and schema validation, which cost more than the drawing). Every chart is one
+colour or tells its series apart by dash pattern and point shape, so it reads in greyscale.
+The SVG is checked and cleaned for the strict Content Security Policy (no scripts, no event
+handlers, no style attributes or elements), its ids are made unique on the page, and the root
+element gets ``role="img"`` named by the chart's title and described by its text summary (the
+table beside it carries the figures).
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, Final
-
-import altair as alt
-import pandas as pd
 
 WIDTH: Final = 560
 HEIGHT: Final = 240
@@ -24,6 +25,23 @@ GREY: Final = "#768692"
 DASHES: Final[tuple[list[int], ...]] = ([1, 0], [8, 4], [2, 3], [12, 3, 2, 3])
 SHAPES: Final[tuple[str, ...]] = ("circle", "square", "triangle-up", "diamond")
 FONT: Final = "Arial, Helvetica, sans-serif"
+SCHEMA: Final = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
+CONFIG: Final[dict[str, Any]] = {
+    "font": FONT,
+    "axis": {"labelColor": "#212b32", "labelFontSize": 12, "titleFontSize": 12},
+    "legend": {
+        "direction": "vertical",
+        "labelFontSize": 12,
+        "labelLimit": 0,
+        "orient": "bottom",
+        "symbolSize": 120,
+        "titleFontSize": 12,
+    },
+    "view": {"continuousHeight": 300, "continuousWidth": 300, "stroke": None},
+}
+
+Spec = dict[str, Any]
+Records = Sequence[dict[str, Any]]
 
 _FORBIDDEN = re.compile(r"<\s*(script|style|foreignObject|iframe)\b", re.IGNORECASE)
 _STYLE_ATTR = re.compile(r"\s(style|on[a-z]+)\s*=\s*(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
@@ -36,25 +54,10 @@ class UnsafeSvg(ValueError):
     """vl-convert produced markup that must not be served under the CSP."""
 
 
-def _config(chart: Any) -> Any:
-    return (
-        chart.configure(font=FONT)
-        .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#212b32")
-        .configure_view(stroke=None)
-        .configure_legend(
-            labelFontSize=12,
-            titleFontSize=12,
-            orient="bottom",
-            symbolSize=120,
-            labelLimit=0,
-            direction="vertical",
-        )
-    )
-
-
-def svg_of(chart: Any, chart_id: str) -> str:
+def svg_of(chart: Spec, chart_id: str) -> str:
     """The chart as safe, accessible inline SVG markup for the page with element id ``chart_id``."""
-    return clean_svg(_render(_config(chart).to_json()), chart_id)
+    spec = {"$schema": SCHEMA, "config": CONFIG, **chart}
+    return clean_svg(_render(json.dumps(spec, sort_keys=True, allow_nan=False)), chart_id)
 
 
 @lru_cache(maxsize=512)
@@ -87,118 +90,175 @@ def clean_svg(svg: str, chart_id: str) -> str:
     )
 
 
-def _y(title: str, fmt: str, zero: bool) -> Any:
-    return alt.Y("value:Q", title=title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=zero))
+def _plain(value: Any) -> Any:
+    """A JSON value: missing numbers as null, NumPy scalars as Python numbers."""
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
-def _rules(values: Sequence[float]) -> list[Any]:
-    """Horizontal reference lines: the first dashed (parity), the others dotted."""
-    layers = []
-    for i, value in enumerate(values):
-        dash = [4, 4] if i == 0 else [1, 3]
-        frame = pd.DataFrame({"value": [value]})
-        layers.append(
-            alt.Chart(frame)
-            .mark_rule(color=GREY, strokeDash=dash, strokeWidth=1)
-            .encode(y="value:Q")
+def _data(records: Records) -> dict[str, Any]:
+    return {"values": [{k: _plain(v) for k, v in sorted(r.items())} for r in records]}
+
+
+def _field(name: str, kind: str, **extra: Any) -> dict[str, Any]:
+    return {"field": name, "type": kind, **extra}
+
+
+def _year() -> dict[str, Any]:
+    return _field("year", "ordinal", title="Year", axis={"labelAngle": 0})
+
+
+def _y(title: str, fmt: str, zero: bool) -> dict[str, Any]:
+    return _field("value", "quantitative", title=title, axis={"format": fmt}, scale={"zero": zero})
+
+
+def _layer(records: Records, mark: dict[str, Any], **encoding: Any) -> Spec:
+    return {"data": _data(records), "mark": mark, "encoding": encoding}
+
+
+def _rules(values: Sequence[float], channel: str = "y") -> list[Spec]:
+    """Reference lines: the first dashed (parity), the others dotted."""
+    return [
+        _layer(
+            [{"value": value}],
+            {"type": "rule", "color": GREY, "strokeDash": [4, 4] if i == 0 else [1, 3],
+             "strokeWidth": 1},
+            **{channel: _field("value", "quantitative")},
         )
-    return layers
+        for i, value in enumerate(values)
+    ]  # fmt: skip
 
 
 def trend_chart(
-    frame: pd.DataFrame, *, y_title: str, fmt: str, interval: bool, references: Sequence[float] = ()
-) -> Any:
+    records: Records, *, y_title: str, fmt: str, interval: bool, references: Sequence[float] = ()
+) -> Spec:
     """One series over the years (``year``, ``value``; ``low``, ``high`` for an interval)."""
-    base = alt.Chart(frame).encode(x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)))
-    layers: list[Any] = _rules(references)
+    layers = _rules(references)
     if interval:
         layers.append(
-            base.mark_rule(color=INK, strokeWidth=1.5).encode(
-                y=alt.Y("low:Q", scale=alt.Scale(zero=False)), y2="high:Q"
+            _layer(
+                records,
+                {"type": "rule", "color": INK, "strokeWidth": 1.5},
+                x=_year(),
+                y=_field("low", "quantitative", scale={"zero": False}),
+                y2={"field": "high"},
             )
         )
-    layers.append(base.mark_line(color=INK, strokeWidth=2).encode(y=_y(y_title, fmt, not interval)))
+    y = _y(y_title, fmt, not interval)
+    layers.append(_layer(records, {"type": "line", "color": INK, "strokeWidth": 2}, x=_year(), y=y))
     layers.append(
-        base.mark_point(color=INK, filled=True, size=60, shape="circle").encode(
-            y=_y(y_title, fmt, not interval)
+        _layer(
+            records,
+            {"type": "point", "color": INK, "filled": True, "size": 60, "shape": "circle"},
+            x=_year(),
+            y=y,
         )
     )
-    return alt.layer(*layers).properties(width=WIDTH, height=HEIGHT)
+    return {"layer": layers, "width": WIDTH, "height": HEIGHT}
 
 
 def series_chart(
-    frame: pd.DataFrame, *, y_title: str, fmt: str, order: Sequence[str], zero: bool = True
-) -> Any:
+    records: Records, *, y_title: str, fmt: str, order: Sequence[str], zero: bool = True
+) -> Spec:
     """Several series over the years (``year``, ``series``, ``value``): dash, shape per series."""
     n = len(order)
-    encode = {
-        "x": alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
+    encoding = {
+        "x": _year(),
         "y": _y(y_title, fmt, zero),
-        "strokeDash": alt.StrokeDash(
-            "series:N", title=None, sort=list(order),
-            scale=alt.Scale(domain=list(order), range=list(DASHES[:n])),
+        "strokeDash": _field(
+            "series", "nominal", title=None, sort=list(order),
+            scale={"domain": list(order), "range": [list(d) for d in DASHES[:n]]},
         ),
-        "shape": alt.Shape(
-            "series:N", title=None, sort=list(order),
-            scale=alt.Scale(domain=list(order), range=list(SHAPES[:n])),
+        "shape": _field(
+            "series", "nominal", title=None, sort=list(order),
+            scale={"domain": list(order), "range": list(SHAPES[:n])},
         ),
     }  # fmt: skip
-    base = alt.Chart(frame).encode(**encode)
-    lines = base.mark_line(color=INK, strokeWidth=2)
-    points = base.mark_point(color=INK, filled=True, size=60)
-    return alt.layer(lines, points).properties(width=WIDTH, height=HEIGHT)
+    return {
+        "layer": [
+            _layer(records, {"type": "line", "color": INK, "strokeWidth": 2}, **encoding),
+            _layer(
+                records, {"type": "point", "color": INK, "filled": True, "size": 60}, **encoding
+            ),
+        ],
+        "width": WIDTH,
+        "height": HEIGHT,
+    }
 
 
-def spread_chart(
-    frame: pd.DataFrame, *, y_title: str, fmt: str, references: Sequence[float]
-) -> Any:
+def spread_chart(records: Records, *, y_title: str, fmt: str, references: Sequence[float]) -> Spec:
     """Box per year: whiskers 10th-90th percentile, box quartiles, tick median."""
-    base = alt.Chart(frame).encode(x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)))
-    y = alt.Y("p10:Q", title=y_title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False))
-    layers: list[Any] = _rules(references)
+    y = _field("p10", "quantitative", title=y_title, axis={"format": fmt}, scale={"zero": False})
+    quantitative = "quantitative"
+    layers = _rules(references)
     layers += [
-        base.mark_rule(color="#212b32").encode(y=y, y2="p90:Q"),
-        base.mark_bar(color="#aeb7bd", stroke="#212b32", size=22).encode(y="q1:Q", y2="q3:Q"),
-        base.mark_tick(color="#212b32", thickness=3, size=22).encode(y="median:Q"),
+        _layer(records, {"type": "rule", "color": "#212b32"}, x=_year(), y=y, y2={"field": "p90"}),
+        _layer(
+            records,
+            {"type": "bar", "color": "#aeb7bd", "stroke": "#212b32", "size": 22},
+            x=_year(),
+            y=_field("q1", quantitative),
+            y2={"field": "q3"},
+        ),
+        _layer(
+            records,
+            {"type": "tick", "color": "#212b32", "thickness": 3, "size": 22},
+            x=_year(),
+            y=_field("median", quantitative),
+        ),
     ]
-    return alt.layer(*layers).properties(width=WIDTH, height=HEIGHT)
+    return {"layer": layers, "width": WIDTH, "height": HEIGHT}
 
 
 def groups_chart(
-    frame: pd.DataFrame,
+    records: Records,
     *,
     x_title: str,
     fmt: str,
     interval: bool,
     national: float | None,
     references: Sequence[float] = (),
-) -> Any:
+) -> Spec:
     """Horizontal bars (or points with intervals) per group (``group``, ``value``, ...)."""
-    order = list(frame["group"])
-    y = alt.Y("group:N", title=None, sort=order)
-    base = alt.Chart(frame).encode(y=y)
-    layers: list[Any] = []
-    for value, dash in zip(references, [[1, 3]] * len(references), strict=True):
-        ref = pd.DataFrame({"value": [value]})
-        layers.append(alt.Chart(ref).mark_rule(color=GREY, strokeDash=dash).encode(x="value:Q"))
-    x = alt.X(
-        "value:Q", title=x_title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=not interval)
+    order = [r["group"] for r in records]
+    y = _field("group", "nominal", title=None, sort=order)
+    layers = [
+        _layer(
+            [{"value": value}],
+            {"type": "rule", "color": GREY, "strokeDash": [1, 3]},
+            x=_field("value", "quantitative"),
+        )
+        for value in references
+    ]
+    x = _field(
+        "value", "quantitative", title=x_title, axis={"format": fmt}, scale={"zero": not interval}
     )
     if interval:
         layers.append(
-            base.mark_rule(color=INK, strokeWidth=1.5).encode(
-                x=alt.X("low:Q", scale=alt.Scale(zero=False)), x2="high:Q"
+            _layer(
+                records,
+                {"type": "rule", "color": INK, "strokeWidth": 1.5},
+                x=_field("low", "quantitative", scale={"zero": False}),
+                x2={"field": "high"},
+                y=y,
             )
         )
-        layers.append(base.mark_point(color=INK, filled=True, size=70).encode(x=x))
-    else:
-        layers.append(base.mark_bar(color=INK, size=16).encode(x=x))
-    if national is not None:
-        ref = pd.DataFrame({"value": [national]})
         layers.append(
-            alt.Chart(ref)
-            .mark_rule(color="#212b32", strokeDash=[6, 3], strokeWidth=2)
-            .encode(x="value:Q")
+            _layer(records, {"type": "point", "color": INK, "filled": True, "size": 70}, x=x, y=y)
         )
-    height = max(120, 26 * len(order))
-    return alt.layer(*layers).properties(width=WIDTH - 160, height=height)
+    else:
+        layers.append(_layer(records, {"type": "bar", "color": INK, "size": 16}, x=x, y=y))
+    if national is not None:
+        layers.append(
+            _layer(
+                [{"value": national}],
+                {"type": "rule", "color": "#212b32", "strokeDash": [6, 3], "strokeWidth": 2},
+                x=_field("value", "quantitative"),
+            )
+        )
+    return {"layer": layers, "width": WIDTH - 160, "height": max(120, 26 * len(order))}

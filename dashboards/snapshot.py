@@ -171,11 +171,10 @@ def _trend(ctx: _Context, m: Measure, figure: dict[str, Any]) -> dict[str, Any]:
         rows.append([y, value, low, high] if interval else [y, value])
         if is_number(value):
             data.append({"year": y, "value": value, "low": _num(low), "high": _num(high)})
-    frame = pd.DataFrame(data, columns=["year", "value", "low", "high"])
     chart_id = f"{m.slug}-trend"
     svg = charts.svg_of(
         charts.trend_chart(
-            frame,
+            data,
             y_title=UNIT_TITLE[unit],
             fmt=UNIT_FORMAT[unit],
             interval=interval,
@@ -226,7 +225,7 @@ def _organisations(
     order = [f["label"] for f in parts]
     svg = charts.svg_of(
         charts.series_chart(
-            pd.DataFrame(data, columns=["year", "series", "value"]),
+            data,
             y_title="% of organisations",
             fmt=".0f",
             order=order,
@@ -273,7 +272,7 @@ def _spread(ctx: _Context, m: Measure) -> dict[str, Any]:
     chart_id = f"{m.slug}-spread"
     svg = charts.svg_of(
         charts.spread_chart(
-            pd.DataFrame(data, columns=["year", "p10", "q1", "median", "q3", "p90"]),
+            data,
             y_title=UNIT_TITLE[unit],
             fmt=UNIT_FORMAT[unit],
             references=RL_REFERENCES if m.kind == "rl" else (),
@@ -342,7 +341,7 @@ def _breakdown(ctx: _Context, m: Measure, key: str) -> dict[str, Any]:
     chart_id = f"{m.slug}-{key}"
     svg = charts.svg_of(
         charts.groups_chart(
-            pd.DataFrame(data, columns=["group", "value", "low", "high"]),
+            data,
             x_title=UNIT_TITLE[unit],
             fmt=UNIT_FORMAT[unit],
             interval=interval,
@@ -396,7 +395,7 @@ def _overview(
         rows.append(row)
     svg = charts.svg_of(
         charts.series_chart(
-            pd.DataFrame(data, columns=["year", "series", "value"]),
+            data,
             y_title=UNIT_TITLE[unit],
             fmt=UNIT_FORMAT[unit],
             order=order,
@@ -527,9 +526,8 @@ def build_files(
     schema = pq.read_schema(data_path).names
     columns = [c for c in READ_COLUMNS if c in schema]
     frame = pq.read_table(data_path, columns=columns).to_pandas()
-    mask = pq.read_table(
-        mask_path, columns=[c for c in columns if c in pq.read_schema(mask_path).names]
-    ).to_pandas()
+    masked = set(pq.read_schema(mask_path).names)
+    mask = pq.read_table(mask_path, columns=[c for c in columns if c in masked]).to_pandas()
     timings["read"] = time.perf_counter() - started
     started = time.perf_counter()
     snapshot = snapshot_of(frame, aggregates)
