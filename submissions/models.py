@@ -342,6 +342,12 @@ class Upload(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    file_deleted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the retention policy deleted the stored file (the row and result stay).",
+    )
 
     class Meta:
         ordering = ("-created_at", "-pk")
@@ -354,6 +360,11 @@ class Upload(models.Model):
     def is_done(self) -> bool:
         """Checked (ready, applied or rejected): nothing more will happen by itself."""
         return self.status not in (UploadStatus.RECEIVED, UploadStatus.CHECKING)
+
+    @property
+    def file_is_deleted(self) -> bool:
+        """The stored file was deleted under the retention policy (see `submissions.retention`)."""
+        return self.file_deleted_at is not None
 
 
 # -- National review (issue 6: queue, queries, verdicts, reminders; see ADR 0008) ---------------

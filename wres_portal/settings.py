@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from submissions.review.schedule import REVIEW_BEAT_SCHEDULE
+from wres_portal.retention_schedule import RETENTION_BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,15 +41,18 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
-def env_int(name: str, default: int) -> int:
-    """A whole-number variable."""
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    """A whole-number variable; with `minimum`, smaller numbers are refused too."""
     value = env_str(name)
     if not value:
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be {minimum} or more, not {number}")
+    return number
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -217,7 +221,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Beat's schedule lives in code (django-celery-beat does not support Django 6.1).
-CELERY_BEAT_SCHEDULE = {**REVIEW_BEAT_SCHEDULE}
+CELERY_BEAT_SCHEDULE = {**REVIEW_BEAT_SCHEDULE, **RETENTION_BEAT_SCHEDULE}
+# Modules whose tasks autodiscovery (which imports `<app>.tasks` only) would not find.
+CELERY_IMPORTS = ("submissions.retention", "accounts.retention")
 # The portal's address, for links in emails sent by workers (no request to build them from).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
@@ -270,6 +276,11 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 WRES_SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 WRES_INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+# Data retention (ADR 0012): uploaded files are deleted this many days after upload (a whole
+# collection cycle and its review; the parsed values and versions stay), and accounts not used
+# for this many days are disabled. Both run daily by Celery beat, or `manage.py apply_retention`.
+WRES_UPLOAD_RETENTION_DAYS = env_int("UPLOAD_RETENTION_DAYS", 400, minimum=1)
+WRES_ACCOUNT_INACTIVE_DAYS = env_int("ACCOUNT_INACTIVE_DAYS", 365, minimum=1)
 # The open-data API: requests per window (seconds), per token or client address.
 WRES_API_RATE_LIMIT = env_int("WRES_API_RATE_LIMIT", 120)
 WRES_API_RATE_WINDOW = env_int("WRES_API_RATE_WINDOW", 60)
