@@ -4,6 +4,7 @@ disabled with their sessions ended, each recorded once; dry runs, second runs, b
 from __future__ import annotations
 
 import datetime as dt
+import re
 import runpy
 from pathlib import Path
 from typing import Any
@@ -571,3 +572,43 @@ def test_the_account_task_runs_in_a_real_worker(
     assert not is_active(people["submitter"])
     (event,) = events("account_disabled_inactive")
     assert event.system_actor == "celery:retention"
+
+
+# -- In the browser (Chromium, axe on every page) -------------------------------------------------
+
+
+@pytest.mark.browser
+def test_browser_an_old_upload_says_its_file_was_deleted(
+    axe_page: Any, people: dict[str, Any], old_uploads: dict[str, Upload]
+) -> None:
+    from playwright.sync_api import expect
+
+    from tests.conftest import TEST_PASSWORD
+
+    uploads_apply_retention()
+    page = axe_page.page
+    # Given the submitter has signed in
+    axe_page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(people["submitter"].email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("load")
+    axe_page.check_accessibility()
+
+    # When they open the list of uploads, the deleted files are marked
+    axe_page.goto(f"/returns/RJ1/{YEAR}/upload/")
+    expect(page.get_by_text("under the retention policy")).to_have_count(3)
+
+    # And when they open an old rejected upload by keyboard, its results are still there
+    rejected = old_uploads["rejected"]
+    link = page.locator(f'a[href="{page_path(rejected)}"]')
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Results of checking your file")
+    expect(page.locator("#file-deleted")).to_contain_text("The file was deleted on")
+    expect(page.get_by_role("heading", name=re.compile(r"Errors \(1\)"))).to_be_visible()
+    axe_page.check_accessibility()
+
+
+def page_path(upload: Upload) -> str:
+    return reverse("returns:upload_status", args=("RJ1", YEAR, upload.pk))
