@@ -21,6 +21,10 @@ from submissions.upload.forms import SizeLimitHandler
 LOAD_SURVEY = "wres.use_admin_site"
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 @csrf_exempt  # the size limit must be in place before the body is read; CSRF is checked below
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -59,7 +63,8 @@ def _survey_load(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"Loaded {load.row_count} rows for {load.organisation_count} organisations "
+                    f"Loaded {_plural(load.row_count, 'row')} for "
+                    f"{_plural(load.organisation_count, 'organisation')} "
                     f"({', '.join(str(year) for year in load.years)}).",
                 )
                 return redirect("returns:survey_load")
