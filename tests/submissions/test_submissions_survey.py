@@ -433,3 +433,42 @@ def test_template_download_has_the_survey_figures(draft, people, client_for):
     assert cell_of(book, "i5.white").value == 27.4
     assert cell_of(book, "i6.bme").value == 25.55
     assert cell_of(book, "i8.bme").value is None
+
+
+def test_an_uploaded_template_keeps_survey_figures_pre_filled_unless_changed(
+    draft, people, client_for
+):
+    from submissions.upload.checks import check_upload
+    from submissions.upload.parser import parse_upload
+    from tests.submissions.upload_helpers import fill
+
+    template = client_for(people["submitter"]).get(f"/returns/RJ1/{YEAR}/template.xlsx").content
+    prefill = return_prefill(return_=draft)
+
+    def changes(data: bytes) -> dict[str, object]:
+        parsed = parse_upload(data, filename="t.xlsx", ods_code="RJ1", year=YEAR)
+        return check_upload(parsed, draft_values=draft.values, prefilled=prefill, year=YEAR).changes
+
+    assert changes(template) == {}
+    assert changes(fill(template, {"i5.bme": 33.3})) == {"i5.bme": 33.3}
+
+
+def test_survey_load_refuses_when_another_load_of_the_year_wins_the_race(
+    loaded, people, monkeypatch
+):
+    from django.db import IntegrityError
+    from django.db.models.query import QuerySet
+
+    before = snapshot()
+
+    def collide(self: Any, *args: Any, **kwargs: Any) -> None:
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(QuerySet, "bulk_create", collide)
+
+    with pytest.raises(SurveyLoadRefused) as refusal:
+        survey_load(actor=people["admin"], filename="late.csv", data=GOOD.encode())
+
+    assert "another Staff Survey load for the same year" in str(refusal.value.problems[0])
+    assert snapshot() == before
+    assert AuditEvent.objects.filter(action="survey.loaded").count() == 1
