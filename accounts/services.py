@@ -8,7 +8,6 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -16,6 +15,8 @@ from django.utils import timezone
 from accounts.models import Invitation, User
 from audit.services import audit_record
 from organisations.models import Membership, Organisation, Role
+from submissions.emails import email_enqueue
+from submissions.models import EmailKind
 
 
 class InvitationError(Exception):
@@ -95,19 +96,21 @@ def invitation_send(
     )
     where = organisation.name if organisation else "NHS England's WRES team"
     link = accept_url(token)
-    transaction.on_commit(
-        lambda: send_mail(
-            subject="WRES portal: you have been invited",
-            message=(
-                f"{invited_by.get_full_name()} has invited you to the Workforce Race Equality "
-                f"Standard portal for {where}.\n\nAccept the invitation and set your password:\n"
-                f"{link}\n\nThe link works once and expires in "
-                f"{settings.WRES_INVITATION_DAYS} days. "
-                "If you did not expect it, ignore this email."
-            ),
-            from_email=None,
-            recipient_list=[email],
-        )
+    # Through the outbox: written in this transaction, sent by Celery after commit. The row's
+    # body holds the one-time link, so the outbox wipes it once the email has gone.
+    email_enqueue(
+        kind=EmailKind.INVITATION,
+        subject="WRES portal: you have been invited",
+        body=(
+            f"{invited_by.get_full_name()} has invited you to the Workforce Race Equality "
+            f"Standard portal for {where}.\n\nAccept the invitation and set your password:\n"
+            f"{link}\n\nThe link works once and expires in "
+            f"{settings.WRES_INVITATION_DAYS} days. "
+            "If you did not expect it, ignore this email."
+        ),
+        recipients=[email],
+        organisation=organisation,
+        created_by=invited_by,
     )
     return SentInvitation(invitation, token)
 

@@ -17,5 +17,6 @@ def return_validate(return_id: int) -> bool:
 
 # The upload task lives beside the upload machinery; importing it here registers it with Celery,
 # which discovers `submissions.tasks` only.
+from submissions import email_tasks as _email_tasks  # noqa: E402, F401 - the outbox
 from submissions.review import tasks as _review_tasks  # noqa: E402, F401 - reminders (beat)
 from submissions.upload import tasks as _upload_tasks  # noqa: E402, F401

@@ -1,10 +1,9 @@
 """Reminder emails to organisations that have not submitted: on a schedule, or sent now.
 
-At most once per organisation per reminder: each send first commits an `EmailRecord` row that
-is unique per (collection, organisation, reminder key), and only then sends. A task run twice
-finds the row and skips; a worker killed between the commit and the send leaves the row, so the
-rerun skips that organisation too (at most once, never twice: a lost reminder is visible as a
-row without `sent_at`).
+At most once per organisation per reminder: each reminder is an outbox row (`EmailRecord`)
+unique per (collection, organisation, reminder key), committed in its own transaction and sent
+by the outbox after commit. A task run twice, or concurrently, finds the row and skips; a worker
+killed after the commit leaves the row pending, and the outbox's sweep sends it (late, once).
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from submissions.models import (
     Return,
     default_reminder_days,
 )
-from submissions.review.emails import email_deliver, email_render, organisation_emails
+from submissions.review.emails import email_enqueue, email_render, organisation_emails
 from submissions.services.rows import Actor, audit, user_or_none
 
 SYSTEM_ACTOR = "celery:reminders"
@@ -86,7 +85,8 @@ def reminder_send(
     today: dt.date,
     base_url: str = "",
 ) -> EmailRecord | None:
-    """Claims (commits) the reminder row for this organisation and key, then sends the email.
+    """Claims (commits) the reminder's outbox row for this organisation and key; the outbox
+    sends it after commit.
 
     Returns None (and sends nothing) if the reminder was already claimed, by an earlier run or
     a concurrent one.
@@ -100,22 +100,6 @@ def reminder_send(
         else f"WRES {collection.year}: reminder, {organisation.name}'s return is due "
         f"{collection.deadline.day} {collection.deadline:%B %Y}"
     )
-    try:
-        with transaction.atomic():
-            record = EmailRecord.objects.create(
-                kind=kind,
-                organisation=organisation,
-                collection=collection,
-                wres_return=return_,
-                reminder_key=key,
-                recipients=organisation_emails(organisation.pk),
-                subject=subject[:300],
-                created_by=user_or_none(actor),
-                system_actor=actor if isinstance(actor, str) else "",
-            )
-    except IntegrityError:
-        return None
-    # The row has committed: from here on this reminder is never sent again to this organisation.
     path = reverse("returns:task_list", args=(organisation.ods_code, collection.year))
     body = email_render(
         "email_review_reminder.txt",
@@ -127,7 +111,22 @@ def reminder_send(
             "url": (base_url.rstrip("/") + path) if base_url else path,
         },
     )
-    email_deliver(record, body)
+    try:
+        with transaction.atomic():
+            # The unique row and the outbox row are one row: it commits, and the email is
+            # queued, or neither happens (an earlier or concurrent run holds the key).
+            record = email_enqueue(
+                kind=kind,
+                subject=subject,
+                body=body,
+                recipients=organisation_emails(organisation.pk),
+                return_=return_,
+                reminder_key=key,
+                created_by=user_or_none(actor),
+                system_actor=actor if isinstance(actor, str) else "",
+            )
+    except IntegrityError:
+        return None
     return record
 
 

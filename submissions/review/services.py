@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from indicators import Issue
+from organisations.models import Role
 from submissions.exceptions import TransitionNotAllowed
 from submissions.models import (
     EmailKind,
-    EmailRecord,
     ExplanationVerdict,
     QueryMessage,
     QuerySide,
@@ -31,7 +33,7 @@ from submissions.models import (
     ReviewAssignment,
     Verdict,
 )
-from submissions.review.emails import email_after_commit, email_render, organisation_emails
+from submissions.review.emails import email_enqueue, email_render, organisation_emails
 from submissions.selectors import warning_key
 from submissions.services import return_accept, return_query, return_reopen
 from submissions.services.rows import audit, return_load
@@ -144,15 +146,6 @@ def _email_query(
         reviewer = assigned.reviewer if assigned and assigned.reviewer else query.raised_by
         recipients = [reviewer.email] if reviewer.is_active else []
         subject = f"WRES {return_.collection.year}: {organisation.name} answered your query"
-    record = EmailRecord.objects.create(
-        kind=kind,
-        organisation=organisation,
-        collection_id=return_.collection_id,
-        wres_return=return_,
-        recipients=recipients,
-        subject=subject[:300],
-        created_by=actor,
-    )
     body = email_render(
         "email_review_query.txt",
         {
@@ -165,7 +158,14 @@ def _email_query(
             "url": url,
         },
     )
-    email_after_commit(record, body)
+    email_enqueue(
+        kind=kind,
+        subject=subject,
+        body=body,
+        recipients=recipients,
+        return_=return_,
+        created_by=actor,
+    )
 
 
 def _query_for(return_: Return, query_id: int) -> ReturnQuery:
@@ -294,8 +294,47 @@ def explanation_verdict_set(
     return record
 
 
+def _portal_url(name: str, return_: Return) -> str:
+    """An absolute link for an email built outside a request (`PORTAL_BASE_URL`)."""
+    path = reverse(f"returns:{name}", args=(return_.organisation.ods_code, return_.collection.year))
+    return getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + path
+
+
+def _email_decision(return_: Return, actor: User, kind: str, reason: str = "") -> None:
+    """Tells everyone who acts for the organisation that its return was accepted or reopened."""
+    organisation = return_.organisation
+    year = return_.collection.year
+    accepted = kind == EmailKind.RETURN_ACCEPTED
+    subject = (
+        f"WRES {year}: {organisation.name}'s return has been accepted"
+        if accepted
+        else f"WRES {year}: {organisation.name}'s return has been reopened"
+    )
+    body = email_render(
+        "email_review_accepted.txt" if accepted else "email_review_reopened.txt",
+        {
+            "organisation": organisation,
+            "return_": return_,
+            "version": return_.accepted_version,
+            "reason": reason,
+            "url": _portal_url("summary" if accepted else "task_list", return_),
+        },
+    )
+    email_enqueue(
+        kind=kind,
+        subject=subject,
+        body=body,
+        recipients=organisation_emails(organisation.pk, Role.values),
+        return_=return_,
+        created_by=actor,
+    )
+
+
 def review_accept(*, return_: Return, actor: User, expected_version: int) -> Return:
-    """Accepts the latest submitted version (locks it) and resolves the return's open queries."""
+    """Accepts the latest submitted version (locks it) and resolves the return's open queries.
+
+    The organisation's members are emailed once the transaction commits.
+    """
     with transaction.atomic():
         fresh = return_accept(return_=return_, actor=actor, expected_version=expected_version)
         resolved = ReturnQuery.objects.filter(wres_return=fresh, status=QueryStatus.OPEN).update(
@@ -308,15 +347,22 @@ def review_accept(*, return_: Return, actor: User, expected_version: int) -> Ret
                 target=fresh,
                 detail={"queries": resolved},
             )
+        _email_decision(fresh, actor, EmailKind.RETURN_ACCEPTED)
     return fresh
 
 
 def review_reopen(*, return_: Return, actor: User, expected_version: int, reason: str) -> Return:
-    """Reopens an accepted return as a new draft (as a reviewer: allowed after closing too)."""
-    return return_reopen(
-        return_=return_,
-        actor=actor,
-        expected_version=expected_version,
-        reason=reason,
-        as_reviewer=True,
-    )
+    """Reopens an accepted return as a new draft (as a reviewer: allowed after closing too).
+
+    The organisation's members are emailed the reason once the transaction commits.
+    """
+    with transaction.atomic():
+        fresh = return_reopen(
+            return_=return_,
+            actor=actor,
+            expected_version=expected_version,
+            reason=reason,
+            as_reviewer=True,
+        )
+        _email_decision(fresh, actor, EmailKind.RETURN_REOPENED, reason.strip())
+    return fresh

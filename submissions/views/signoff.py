@@ -1,7 +1,7 @@
 """Sign-off and submission: the approver signs off and submits; a submitter asks the approvers.
 
-Emails are sent once the transaction commits (`transaction.on_commit`), with plain-text bodies
-rendered from templates.
+Emails go through the outbox (`submissions.emails`): written in the action's transaction and
+sent by Celery once it commits, with plain-text bodies rendered from templates.
 """
 
 from __future__ import annotations
@@ -9,11 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,9 +20,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from audit.services import audit_record
 from organisations.models import Membership, Role
+from submissions.emails import email_enqueue
 from submissions.exceptions import ReturnConflict, SubmissionBlocked, TransitionNotAllowed
 from submissions.forms import AskApproverForm, SignOffForm
-from submissions.models import Return, ReturnState, ReturnVersion
+from submissions.models import EmailKind, Return, ReturnState, ReturnVersion
 from submissions.presenters import return_picture
 from submissions.selectors import return_for_user, return_versions, unexplained_warnings
 from submissions.services import return_submit
@@ -43,16 +42,27 @@ def _emails(return_: Return, roles: Iterable[str]) -> list[str]:
     )
 
 
-def _send_after_commit(subject: str, template: str, context: dict[str, Any], to: list[str]) -> None:
-    """Queues one plain-text email to be sent when the current transaction commits."""
+def _email(
+    request: HttpRequest,
+    return_: Return,
+    *,
+    kind: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    to: list[str],
+) -> None:
+    """Writes one plain-text email to the outbox; it is sent once the transaction commits."""
     if not to:
         return
-    body = render_to_string(template, context)
-
-    def send() -> None:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-
-    transaction.on_commit(send)
+    email_enqueue(
+        kind=kind,
+        subject=subject,
+        body=render_to_string(template, context),
+        recipients=to,
+        return_=return_,
+        created_by=request.user,
+    )
 
 
 def _blockers(return_: Return) -> list[str]:
@@ -146,16 +156,19 @@ def return_submit_view(request: HttpRequest, ods_code: str, year: int) -> HttpRe
 
 def _notify_submitted(request: HttpRequest, return_: Return, version: ReturnVersion) -> None:
     organisation = return_.organisation
-    _send_after_commit(
-        f"WRES {return_.collection.year} return submitted for {organisation.name}",
-        "submissions/email/submitted.txt",
-        {
+    _email(
+        request,
+        return_,
+        kind=EmailKind.SUBMITTED,
+        subject=f"WRES {return_.collection.year} return submitted for {organisation.name}",
+        template="submissions/email/submitted.txt",
+        context={
             "organisation": organisation,
             "return_": return_,
             "version": version,
             "summary_url": request.build_absolute_uri(_url("summary", return_)),
         },
-        _emails(return_, Role.values),
+        to=_emails(return_, Role.values),
     )
 
 
@@ -190,17 +203,20 @@ def return_ask_approver_view(request: HttpRequest, ods_code: str, year: int) -> 
             detail={"approvers": len(approvers)},
             request=request,
         )
-        _send_after_commit(
-            f"WRES {return_.collection.year} return for {return_.organisation.name}: "
+        _email(
+            request,
+            return_,
+            kind=EmailKind.APPROVAL_REQUESTED,
+            subject=f"WRES {return_.collection.year} return for {return_.organisation.name}: "
             "ready for your sign-off",
-            "submissions/email/ask_approver.txt",
-            {
+            template="submissions/email/ask_approver.txt",
+            context={
                 "organisation": return_.organisation,
                 "return_": return_,
                 "requested_by": request.user,
                 "sign_off_url": request.build_absolute_uri(_url("sign_off", return_)),
             },
-            approvers,
+            to=approvers,
         )
     messages.success(
         request, f"We have emailed {len(approvers)} approver(s) to ask them to sign off the return."

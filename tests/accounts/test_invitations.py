@@ -12,7 +12,8 @@ from accounts.models import Invitation, User
 from audit.models import AuditEvent
 from organisations.models import Membership
 
-pytestmark = pytest.mark.django_db
+# Invitation emails go through the outbox: its task runs in process, whatever the mode.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 NEW_PASSWORD = "a-long-and-unusual-passphrase-9"
 
 

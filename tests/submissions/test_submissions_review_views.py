@@ -252,6 +252,7 @@ def test_query_round_trip_with_the_organisation(
     people,
     client_for,
     mailoutbox,
+    eager_tasks,
     django_capture_on_commit_callbacks,
     fill,
     submit,
@@ -350,16 +351,19 @@ def test_version_diff_lists_each_changed_item(history, people, fill, submit, syn
      ({"expected_version": "99999999999999"}, "The page was out of date")],
 )  # fmt: skip
 def test_raise_query_bad_input_stores_nothing(
-    history, people, client_for, mailoutbox, data, message
-):
+    history, people, client_for, mailoutbox, eager_tasks, django_capture_on_commit_callbacks,
+    data, message,
+):  # fmt: skip
     return_ = rj1(history)
     form = {"expected_version": str(return_.version), "indicator": "3", "text": "Why?", **due()}
     form.update(data)
-    response = client_for(people["reviewer"]).post(f"{REVIEW}query/", form)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(people["reviewer"]).post(f"{REVIEW}query/", form)
     page = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: " in page and message in page
     assert not ReturnQuery.objects.exists() and mailoutbox == []
+    assert not EmailRecord.objects.exists()
     assert reload(return_).state == ReturnState.SUBMITTED
 
 

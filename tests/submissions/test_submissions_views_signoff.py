@@ -44,7 +44,7 @@ def sign_off_data(return_: Return, **overrides: str) -> dict[str, str]:
 
 
 def test_submit_creates_a_version_and_emails_the_organisation_after_commit(
-    ready, people, client_for, mailoutbox, django_capture_on_commit_callbacks
+    ready, people, client_for, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
 ):
     client = client_for(people["approver"])
 
@@ -73,7 +73,7 @@ def test_submit_creates_a_version_and_emails_the_organisation_after_commit(
 
 
 def test_no_email_is_sent_when_submission_is_refused(
-    returns, people, client_for, mailoutbox, django_capture_on_commit_callbacks
+    returns, people, client_for, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client_for(people["approver"]).post(
@@ -224,7 +224,7 @@ def test_sign_off_form_is_prefilled_with_the_saved_publication_links(returns, pe
 
 
 def test_submitter_asks_the_approvers_by_email_after_commit(
-    ready, people, client_for, mailoutbox, django_capture_on_commit_callbacks
+    ready, people, client_for, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
 ):
     client = client_for(people["submitter"])
 
@@ -257,7 +257,7 @@ def test_asking_the_approvers_needs_the_edit_role(
     "data", [{}, {"expected_version": "x"}, {"expected_version": "1", "to": "a@b"}]
 )
 def test_asking_the_approvers_with_a_forged_form_sends_nothing(
-    ready, people, client_for, mailoutbox, django_capture_on_commit_callbacks, data
+    ready, people, client_for, mailoutbox, eager_tasks, django_capture_on_commit_callbacks, data
 ):
     client = client_for(people["submitter"])
 
