@@ -145,6 +145,7 @@ class Worker:
             "MEDIA_ROOT": str(self.media_root),
             "DJANGO_SETTINGS_MODULE": "wres_portal.settings_test",
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+            "WRES_UPLOAD_DELAYED_AFTER": "1",
         }
         self.node = f"faults-{uuid.uuid4().hex[:8]}@localhost"
         with self.log.open("ab") as log:
