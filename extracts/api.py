@@ -11,6 +11,7 @@ Django cache (429 past the limit). Every error is JSON with a sentence saying wh
 from __future__ import annotations
 
 import math
+import re
 import time
 from typing import Any, Final, Literal
 
@@ -197,13 +198,22 @@ def _page(request: HttpRequest, count: int, page: int, page_size: int) -> dict[s
     }
 
 
-def _known_organisation(code: str | None) -> str | None:
-    if code is None:
-        return None
+#: What an ODS code can look like; anything else is not looked up (PostgreSQL refuses NUL bytes).
+ODS_CODE = re.compile(r"[A-Z0-9]{1,10}")
+
+
+def _find_organisation(code: str) -> Organisation:
     code = code.strip().upper()
-    if not Organisation.objects.filter(ods_code=code).exists():
-        raise HttpError(404, f"No organisation has the ODS code {code}.")
-    return code
+    found = None
+    if ODS_CODE.fullmatch(code):
+        found = Organisation.objects.filter(ods_code=code).first()
+    if found is None:
+        raise HttpError(404, f"No organisation has the ODS code {code[:20]}.")
+    return found
+
+
+def _known_organisation(code: str | None) -> str | None:
+    return None if code is None else _find_organisation(code).ods_code
 
 
 def _published_year(release: Release, year: int | None) -> int | None:
@@ -302,10 +312,7 @@ def _organisation(organisation: Organisation) -> dict[str, Any]:
 )
 def organisation(request: HttpRequest, ods_code: str) -> dict[str, Any]:
     """One organisation by its ODS code (404 if no organisation has it)."""
-    found = Organisation.objects.filter(ods_code=ods_code.strip().upper()).first()
-    if found is None:
-        raise HttpError(404, f"No organisation has the ODS code {ods_code}.")
-    return _organisation(found)
+    return _organisation(_find_organisation(ods_code))
 
 
 @api.get(
