@@ -87,15 +87,26 @@ def return_prefill(*, return_: Return, previous: dict[str, Any] | None = None) -
 def return_compute(
     *, return_: Return, draft: bool, previous: dict[str, Any] | None = None
 ) -> ReturnResult:
-    """The engine's checks and metrics for the return's current values.
+    """The engine's checks and metrics for the return's current values with their pre-fill.
 
     ``previous`` defaults to last year's accepted values; pass it when already loaded.
     """
     if previous is None:
         previous = return_previous_values(return_=return_)
     return compute_return(
-        return_.values, previous=previous, year=return_.collection.year, draft=draft
+        return_values_with_prefill(return_=return_, previous=previous),
+        previous=previous,
+        year=return_.collection.year,
+        draft=draft,
     )
+
+
+def return_values_with_prefill(
+    *, return_: Return, previous: dict[str, Any] | None
+) -> dict[str, object]:
+    """The draft's values with the pre-fill beneath them: what is checked and what a submission
+    freezes (Staff Survey figures and last year's indicator 3 items the draft leaves empty)."""
+    return {**return_prefill(return_=return_, previous=previous or {}), **return_.values}
 
 
 def warning_key(issue: Issue) -> str:

@@ -20,12 +20,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
-from indicators.returns import with_previous_year
 from submissions.exceptions import SubmissionBlocked, TransitionNotAllowed
 from submissions.models import EDITABLE_STATES, Return, ReturnState, ReturnVersion
 from submissions.selectors import (
     return_compute,
     return_previous_version,
+    return_values_with_prefill,
     unexplained_warnings,
     warning_key,
 )
@@ -149,7 +149,7 @@ def return_submit(
             organisation_id=fresh.organisation_id,
             collection=collection,
             number=(last or 0) + 1,
-            values=with_previous_year(fresh.values, previous),
+            values=return_values_with_prefill(return_=fresh, previous=previous),
             metrics=result.metrics,
             issues=[issue.as_dict() for issue in warnings],
             explanations={

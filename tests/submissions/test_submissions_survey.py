@@ -472,3 +472,34 @@ def test_survey_load_refuses_when_another_load_of_the_year_wins_the_race(
     assert "another Staff Survey load for the same year" in str(refusal.value.problems[0])
     assert snapshot() == before
     assert AuditEvent.objects.filter(action="survey.loaded").count() == 1
+
+
+def test_a_submission_freezes_the_survey_figures_it_was_checked_with(
+    draft, people, synthetic_values
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from submissions.services import return_submit
+    from tests.submissions.conftest import fill_and_explain
+
+    typed = {
+        code: value
+        for code, value in synthetic_values[YEAR].items()
+        if not code.startswith(("i5.", "i6.", "i7.", "i8."))
+    }
+    typed["i8.bme"] = 4.5  # one local figure where the survey published none
+    ready = fill_and_explain(draft, typed, people["submitter"])
+
+    version = return_submit(
+        return_=ready, expected_version=ready.version, actor=people["submitter"],
+        approver=people["approver"], approver_job_title="Chief People Officer",
+        board_approved_on=timezone.localdate() - dt.timedelta(days=3),
+        report_url="https://example.nhs.uk/wres", action_plan_url="https://example.nhs.uk/plan",
+    )  # fmt: skip
+
+    assert version.values["i5.white"] == 27.4 and version.values["i6.bme"] == 25.55
+    assert version.values["i8.bme"] == 4.5
+    assert version.metrics["i5.gap_pp"] == pytest.approx(2.7)
+    assert version_picture(draft, version, None).sources["i8.bme"] == "local"
