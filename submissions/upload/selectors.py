@@ -26,15 +26,21 @@ def _previous_values(*, organisation: Organisation, year: int) -> dict[str, obje
 
 def upload_template(*, organisation: Organisation, year: int, return_: Return | None) -> bytes:
     """The template for ``organisation``'s ``year``: its draft's values where there is a return,
-    and last year's accepted indicator 3 figures where the draft leaves them empty."""
+    and where the draft leaves them empty, last year's accepted indicator 3 figures and the
+    Staff Survey figures loaded for the organisation and year (also without a return)."""
     previous = _previous_values(organisation=organisation, year=year)
     if return_ is not None:
         values = dict(return_.values)
         prefilled = return_prefill(return_=return_, previous=previous)
     else:
         from indicators.returns import with_previous_year
+        from submissions.survey.selectors import survey_values
 
-        values, prefilled = {}, with_previous_year({}, previous)
+        values = {}
+        prefilled = {
+            **with_previous_year({}, previous),
+            **survey_values(organisation_id=organisation.pk, year=year),
+        }
     return build_template(
         organisation_name=organisation.name,
         ods_code=organisation.ods_code,

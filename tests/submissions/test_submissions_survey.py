@@ -503,3 +503,17 @@ def test_a_submission_freezes_the_survey_figures_it_was_checked_with(
     assert version.values["i8.bme"] == 4.5
     assert version.metrics["i5.gap_pp"] == pytest.approx(2.7)
     assert version_picture(draft, version, None).sources["i8.bme"] == "local"
+
+
+def test_make_template_has_the_survey_figures_for_an_organisation_without_a_return(
+    loaded, orgs, tmp_path
+):
+    from django.core.management import call_command
+
+    from tests.submissions.upload_helpers import cell_of, workbook
+
+    path = tmp_path / "rj2.xlsx"
+    call_command("make_template", "--organisation", "RJ2", "--year", str(YEAR), "-o", str(path))
+
+    book = workbook(path.read_bytes())
+    assert cell_of(book, "i5.white").value == 22.5 and cell_of(book, "i5.bme").value == 26.25
