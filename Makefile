@@ -89,6 +89,10 @@ lint: setup ## ruff (lint and format check) and mypy
 bench: setup ## Run the benchmarks in bench/ and print their figures
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
+.PHONY: audit
+audit: setup ## Audit the locked Python dependencies for known vulnerabilities (fails on one)
+	bash scripts/audit.sh
+
 .PHONY: fuzz
 FUZZ_SECONDS ?= 30
 fuzz: setup ## Fuzz the upload parser with atheris for FUZZ_SECONDS (30); fails on a finding
