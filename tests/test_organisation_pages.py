@@ -144,3 +144,13 @@ def test_unknown_address_is_a_404_page_in_the_layout(client, register, path):
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_privacy_notice_states_the_retention_periods_in_force(client, settings):
+    settings.WRES_UPLOAD_RETENTION_DAYS = 123
+    settings.WRES_ACCOUNT_INACTIVE_DAYS = 45
+
+    page = client.get("/privacy/").content.decode()
+
+    assert "deleted 123 days after they were uploaded" in page
+    assert "not been used for 45 days is disabled" in page

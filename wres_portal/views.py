@@ -32,8 +32,15 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
-    """The privacy notice."""
-    return render(request, "pages/privacy.jinja")
+    """The privacy notice, with the retention periods the service applies."""
+    return render(
+        request,
+        "pages/privacy.jinja",
+        {
+            "upload_retention_days": settings.WRES_UPLOAD_RETENTION_DAYS,
+            "account_inactive_days": settings.WRES_ACCOUNT_INACTIVE_DAYS,
+        },
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
