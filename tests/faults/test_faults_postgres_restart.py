@@ -23,7 +23,7 @@ import pytest
 from tests.conftest import LOG_DIR, ROOT, _test_database_url
 from tests.faults.conftest import OwnRedis, free_port, port_open, wait_for
 
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.faults, pytest.mark.usefixtures("own_redis")]
 
 PAGES = ("/", "/organisations/", "/accessibility/")
 LEAKS = (b"Traceback", b"OperationalError", b"psycopg", b"Exception Value")

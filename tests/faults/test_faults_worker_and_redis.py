@@ -23,7 +23,11 @@ from submissions.upload.tasks import upload_sweep_pending_task
 from tests.faults.conftest import OwnRedis, wait_for
 from tests.submissions.upload_helpers import csv_bytes
 
-pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.faults,
+    pytest.mark.usefixtures("own_redis"),  # session-wide, so up before the cache is cleared
+    pytest.mark.django_db(transaction=True),
+]
 
 YEAR = 2026
 UPLOADS = 40
