@@ -1,5 +1,9 @@
-"""The command line, run as ``python -m indicators`` in a subprocess, as the spec's section 5."""
+"""The command line of the spec's section 5: ``python -m indicators`` (run for real in a
+subprocess by the first tests), and its ``main`` in process for the many argument and input cases
+(the same code, without paying an interpreter start per case)."""
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -11,6 +15,7 @@ import pandas as pd
 import pytest
 
 from indicators import METRICS
+from indicators.cli import main
 
 # The valid_return fixture (tests/indicators/conftest.py): a complete, valid return.
 ReturnFactory = Callable[..., dict[str, object]]
@@ -18,15 +23,34 @@ ReturnFactory = Callable[..., dict[str, object]]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run_process(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """``python -m indicators ARGS`` in a new interpreter."""
     return subprocess.run(
         [sys.executable, "-m", "indicators", *args],
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         timeout=60,
         check=False,
     )
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The command's ``main`` in this process, its output and exit code as a subprocess's."""
+    out, err = io.StringIO(), io.StringIO()
+    before = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as stop:  # argparse's own exits
+                code = stop.code if isinstance(stop.code, int) else 2
+    finally:
+        os.chdir(before)
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
 def write(tmp_path: Path, content: object, name: str = "return.json") -> str:
@@ -39,7 +63,7 @@ def test_cli_compute_valid_return_exits_0_with_every_metric(
     tmp_path: Path, valid_return: ReturnFactory
 ) -> None:
     path = write(tmp_path, {"organisation": "RJ1", "year": 2026, "values": valid_return()})
-    result = run("compute", path)
+    result = run_process("compute", path)
     assert result.returncode == 0, result.stderr
     output = json.loads(result.stdout)
     assert set(output) == {"metrics", "issues"}
@@ -232,15 +256,14 @@ def test_cli_compute_national_bad_tables_exit_2(tmp_path: Path, content: str, me
 )
 def test_cli_national_and_synth_bad_arguments_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
     (tmp_path / "returns.txt").write_text("organisation,year\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "indicators", *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=60,
-        check=False,
-    )
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_bad_arguments_in_a_real_process_exit_2_with_one_line(tmp_path: Path) -> None:
+    result = run_process("synth", "--orgs", "three", "-o", "x.csv", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr

@@ -133,7 +133,7 @@ def check_agreement(rows: list[tuple[str, int, dict[str, object]]]) -> pd.DataFr
     return national
 
 
-@settings(deadline=None, max_examples=80, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.too_slow])
 @given(national_frames())
 def test_compute_national_equals_per_return_path(
     rows: list[tuple[str, int, dict[str, object]]],
