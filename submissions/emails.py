@@ -36,6 +36,13 @@ SWEEP_GRACE = dt.timedelta(minutes=2)
 STALE_CLAIM = dt.timedelta(minutes=15)
 #: At most this many rows queued by one sweep (the next sweep takes the rest).
 SWEEP_BATCH = 500
+#: Publishing to a broker that does not answer: two quick retries, then leave it to the sweep.
+QUEUE_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 #: Kinds whose body holds a secret (an invitation's one-time link): wiped once sent or given up.
 SECRET_BODY_KINDS = frozenset({EmailKind.INVITATION})
 
@@ -104,7 +111,9 @@ def email_queue(record_id: int) -> bool:
     from submissions.email_tasks import email_send
 
     try:
-        email_send.apply_async(args=(record_id,))
+        # A short retry: the request that wrote the email waits for this, and the sweep is the
+        # real retry.
+        email_send.apply_async(args=(record_id,), retry=True, retry_policy=QUEUE_RETRY_POLICY)
     except Exception:  # the broker is down or unreachable: the sweep will queue it later
         logger.warning(
             "Email %s could not be queued; it stays in the outbox for the sweep.",

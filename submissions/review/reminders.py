@@ -134,7 +134,7 @@ def reminders_send_scheduled(
     *, collection_id: int, today: dt.date | None = None, base_url: str = ""
 ) -> int:
     """Sends the reminder due today (if any) to every organisation of an open collection that
-    has not submitted. Returns how many emails it sent; safe to run any number of times."""
+    has not submitted. Returns how many emails it queued; safe to run any number of times."""
     today = today or timezone.localdate()
     collection = Collection.objects.get(pk=collection_id)
     if collection.opened_at is None or collection.closed_at is not None:
