@@ -15,8 +15,8 @@ REDIS_PORT=$(.venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("1
 FAULTS_DATABASE_URL=$(echo "$DATABASE_URL" | sed -E 's#/[^/?]*(\?|$)#/wres_faults\1#')
 export WRES_TEST_LOG_DIR=${WRES_TEST_LOG_DIR:-$(pwd)/var/test-logs}
 
-# Arguments (test files, pytest options) replace the default of every fault test.
-[ $# -gt 0 ] || set -- tests/faults
+# Arguments are passed to pytest; without a test path among them, every fault test runs.
+case " $* " in *" tests/"*) ;; *) set -- tests/faults "$@" ;; esac
 # pytest exits 5 when it collects no tests: a failure here.
 code=0
 timeout 600 env WRES_FAULTS=1 WRES_FULL=1 DATABASE_URL="$FAULTS_DATABASE_URL" \
