@@ -59,3 +59,36 @@ def test_healthz_full_mode_without_worker_is_503(client, full_mode, settings, ce
     assert response.status_code == 503
     assert body["checks"]["broker"]["status"] == "ok"
     assert body["checks"]["worker"]["status"] == "down"
+
+
+@pytest.mark.parametrize("error", ["OperationalError", "InterfaceError"])
+def test_a_request_that_loses_the_database_answers_503_with_a_plain_page(db, monkeypatch, error):
+    """A database restart mid-request: a clean 503 page with Retry-After and no traceback."""
+    import django.db
+    from django.test import Client
+
+    def lost(*args, **kwargs):
+        raise getattr(django.db, error)("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("wres_portal.views.organisation_counts", lost)
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/")
+
+    page = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "Sorry, the service is unavailable" in page and "Try again in a minute" in page
+    assert "Traceback" not in page and "closed the connection" not in page
+
+
+def test_any_other_failure_is_still_the_500_page(db, monkeypatch):
+    from django.test import Client
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("wres_portal.views.organisation_counts", broken)
+
+    response = Client(raise_request_exception=False).get("/")
+
+    assert response.status_code == 500 and "boom" not in response.content.decode()

@@ -19,6 +19,7 @@ from django.utils.csp import CSP
 
 from submissions.email_schedule import email_beat_schedule
 from submissions.review.schedule import REVIEW_BEAT_SCHEDULE
+from submissions.upload.schedule import UPLOAD_BEAT_SCHEDULE
 from wres_portal.retention_schedule import RETENTION_BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -224,7 +225,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # Every this many seconds the email outbox's sweep queues emails still unsent (submissions/emails).
 EMAIL_SWEEP_SECONDS = env_int("EMAIL_SWEEP_SECONDS", 120)
 # Beat's schedule lives in code (django-celery-beat does not support Django 6.1).
-CELERY_BEAT_SCHEDULE = {**REVIEW_BEAT_SCHEDULE, **RETENTION_BEAT_SCHEDULE}
+CELERY_BEAT_SCHEDULE = {**REVIEW_BEAT_SCHEDULE, **RETENTION_BEAT_SCHEDULE, **UPLOAD_BEAT_SCHEDULE}
 CELERY_BEAT_SCHEDULE |= email_beat_schedule(EMAIL_SWEEP_SECONDS)
 # Modules whose tasks autodiscovery (which imports `<app>.tasks` only) would not find.
 CELERY_IMPORTS = ("submissions.retention", "accounts.retention")

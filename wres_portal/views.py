@@ -1,14 +1,16 @@
 """The portal's own pages (start, accessibility, privacy), error pages and the health check."""
 
 import logging
+import sys
 import time
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -49,8 +51,30 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500 in the NHS.UK layout, with the request id so that support can find the log line."""
+    """500 in the NHS.UK layout, with the request id so that support can find the log line.
+
+    A request that failed because the database could not be reached (a restart, a failover)
+    answers 503 with a page that needs no database, and the service recovers by itself: the
+    next request opens a new connection (``CONN_HEALTH_CHECKS``).
+    """
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return database_unavailable(request)
     return render(request, "pages/500.jinja", status=500)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After, without the layout (which reads the user from the database)."""
+    logger.warning("database unavailable: answered 503", exc_info=sys.exc_info()[1] is not None)
+    body = render_to_string(
+        "pages/503.jinja",
+        {
+            "service_name": settings.WRES_SERVICE_NAME,
+            "request_id": getattr(request, "request_id", ""),
+        },
+    )
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
