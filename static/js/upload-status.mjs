@@ -19,9 +19,19 @@ async function poll(url, interval, attempt) {
     announce(status);
     return;
   }
+  if (status && status.delayed) {
+    delayed(status);
+  }
   // Back off gently: 1 s, then up to 5 s between polls.
   const next = Math.min(interval * (1 + Math.floor(attempt / 10)), 5000);
   window.setTimeout(() => poll(url, interval, attempt + 1), next);
+}
+
+// Says once that checking is delayed (broker down or a backlog); polling goes on, and the
+// result is announced when it comes.
+function delayed(status) {
+  const message = document.getElementById("upload-status-message");
+  if (message.textContent !== status.message) message.textContent = status.message;
 }
 
 function announce(status) {
