@@ -79,7 +79,11 @@ def _model_employer(frame: pd.DataFrame, mask: pd.DataFrame) -> dict[str, Any]:
     return out
 
 
-def _peers(frame: pd.DataFrame) -> dict[str, Any]:
+def _peers(frame: pd.DataFrame, mask: pd.DataFrame) -> dict[str, Any]:
+    """Rank (1 = lowest), peers with a figure and quarter, per peer group, twice: over every
+    figure (``peer.``, for unsuppressed viewers) and over published figures only
+    (``public_peer.``: a suppressed figure is no one's peer, so no public rank tells where it
+    lies)."""
     out: dict[str, Any] = {}
     groups = {
         "sector": np.where(
@@ -90,14 +94,16 @@ def _peers(frame: pd.DataFrame) -> dict[str, Any]:
     for kind, group in groups.items():
         keys = [frame["year"].to_numpy(), group]
         for code in PEER_CODES:
-            column = frame[code]
-            grouped = column.groupby(keys)
-            rank = grouped.rank(method="min")
-            n = grouped.transform("count")
-            quartile = ((rank - 1) * 4 // n) + 1
-            out[f"peer.{kind}.{code}.rank"] = rank.to_numpy(dtype=np.float64)
-            out[f"peer.{kind}.{code}.n"] = np.where(column.notna(), n, np.nan)
-            out[f"peer.{kind}.{code}.quartile"] = quartile.to_numpy(dtype=np.float64)
+            full = frame[code].astype("Float64").astype(np.float64)
+            hidden = mask[code].to_numpy(dtype=bool)
+            for prefix, column in (("peer", full), ("public_peer", full.where(~hidden))):
+                grouped = column.groupby(keys)
+                rank = grouped.rank(method="min")
+                n = grouped.transform("count")
+                quartile = ((rank - 1) * 4 // n) + 1
+                out[f"{prefix}.{kind}.{code}.rank"] = rank.to_numpy(dtype=np.float64)
+                out[f"{prefix}.{kind}.{code}.n"] = np.where(column.notna(), n, np.nan)
+                out[f"{prefix}.{kind}.{code}.quartile"] = quartile.to_numpy(dtype=np.float64)
     return out
 
 
@@ -111,7 +117,7 @@ def profile_table(
         columns[code] = column.astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
         columns[f"mask:{code}"] = mask[code].to_numpy(dtype=bool)
     columns.update(_model_employer(frame, mask))
-    columns.update(_peers(frame))
+    columns.update(_peers(frame, mask))
     table = pd.DataFrame(columns)
     if links is not None and len(links):
         links = links.astype({"organisation": str, "year": "int64"})
@@ -170,13 +176,14 @@ def _peer_rows(row: pd.Series, unsuppressed: bool) -> list[dict[str, Any]]:
         label, unit = _label(code)
         value = _cell(row, code, unsuppressed)
         entry: dict[str, Any] = {"label": label, "value": show(value, unit)}
+        prefix = "peer" if unsuppressed else "public_peer"
         for kind, _ in PEER_KINDS:
-            rank = row[f"peer.{kind}.{code}.rank"]
-            n = row[f"peer.{kind}.{code}.n"]
+            rank = row[f"{prefix}.{kind}.{code}.rank"]
+            n = row[f"{prefix}.{kind}.{code}.n"]
             if value == MARK:
                 entry[kind] = MARK
             elif is_number(rank) and is_number(n):
-                quartile = int(row[f"peer.{kind}.{code}.quartile"])
+                quartile = int(row[f"{prefix}.{kind}.{code}.quartile"])
                 entry[kind] = f"{int(rank)} of {int(n)} ({QUARTERS[quartile - 1]})"
             else:
                 entry[kind] = "Not available"

@@ -32,9 +32,10 @@ from dashboards.profiles import profile_table
 from extracts.suppression import MARK, MIN_AGGREGATE_ORGANISATIONS
 from organisations.models import Region, Sector
 
-SNAPSHOT_VERSION: Final = 1
+SNAPSHOT_VERSION: Final = 2
 #: Fewest organisations a distribution (quartiles) is published over (portal rule).
 MIN_SPREAD_ORGANISATIONS: Final = 10
+NOT_SHOWN: Final = "Organisations not shown: small numbers"
 REGION_LABELS: Final = dict(Region.choices)
 SECTOR_LABELS: Final = {"": "No sector (ICBs, independent and others)", **dict(Sector.choices)}
 UNIT_FORMAT: Final = {"percent": ".0f", "pp": ".1f", "ratio": ".2f"}
@@ -58,8 +59,11 @@ def _num(value: Any) -> float | None:
 @dataclass
 class _Context:
     frame: pd.DataFrame  # organisation-years (unsuppressed), the columns the dashboard needs
+    public: pd.DataFrame  # the measures' organisation figures, NaN where the mask hides them
+    hidden: pd.DataFrame  # per year, how many organisations' figures the mask hides
     aggregates: dict[str, Any]
     years: list[int]
+    medians: dict[str, dict[int, Any]]
 
     @property
     def latest(self) -> int:
@@ -150,13 +154,31 @@ def _headline_figures(ctx: _Context, m: Measure) -> list[dict[str, Any]]:
 
 
 def _survey_medians(ctx: _Context, m: Measure) -> dict[int, Any]:
-    column = ctx.frame[["year", m.organisation]].dropna()
-    counts = column.groupby("year")[m.organisation].count()
-    medians = column.groupby("year")[m.organisation].median()
-    return {
-        y: (float(medians[y]) if counts.get(y, 0) >= MIN_AGGREGATE_ORGANISATIONS else None)
-        for y in ctx.years
-    }
+    """Median of the organisations' published (unsuppressed-in-public) figures, 3+ of them."""
+    if m.slug not in ctx.medians:
+        grouped = ctx.public.groupby("year")[m.organisation]
+        counts, medians = grouped.count(), grouped.median()
+        ctx.medians[m.slug] = {
+            y: (float(medians[y]) if counts.get(y, 0) >= MIN_AGGREGATE_ORGANISATIONS else None)
+            for y in ctx.years
+        }
+    return ctx.medians[m.slug]
+
+
+def _public_frames(frame: pd.DataFrame, mask: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The measures' organisation figures as the public sees them (NaN where ``[c]``), and the
+    number of organisations per year whose figure is ``[c]``."""
+    codes = list(dict.fromkeys(m.organisation for m in MEASURES))
+    public = frame[["year", "region", "sector", *codes]].copy()
+    hidden = pd.DataFrame({"year": frame["year"].to_numpy()})
+    for code in codes:
+        values = pd.to_numeric(frame[code], errors="coerce").to_numpy(
+            dtype=np.float64, na_value=np.nan
+        )
+        masked = mask[code].to_numpy(dtype=bool) if code in mask else np.zeros(len(frame), bool)
+        hidden[code] = masked  # shown as [c] in the public table, with a value or not
+        public[code] = np.where(masked, np.nan, values)
+    return public, hidden.groupby("year").sum()
 
 
 def _trend(ctx: _Context, m: Measure, figure: dict[str, Any]) -> dict[str, Any]:
@@ -252,22 +274,26 @@ def _organisations(
 
 
 def _spread(ctx: _Context, m: Measure) -> dict[str, Any]:
-    column = ctx.frame[["year", m.organisation]].dropna()
+    """Percentiles of the organisations' figures as published: a ``[c]`` figure is left out
+    (and counted as not shown), so the spread never depends on a suppressed value."""
+    column = ctx.public[["year", m.organisation]].dropna()
     grouped = column.groupby("year")[m.organisation]
     quantiles = grouped.quantile(np.array([0.1, 0.25, 0.5, 0.75, 0.9])).unstack()
     counts = grouped.count()
+    hidden = ctx.hidden[m.organisation]
     rows: list[list[Any]] = []
     data: list[dict[str, Any]] = []
     for y in ctx.years:
         n = int(counts.get(y, 0))
+        not_shown = int(hidden.get(y, 0))
         if n >= MIN_SPREAD_ORGANISATIONS:
             q = [float(x) for x in quantiles.loc[y].to_numpy()]
-            rows.append([y, n, *q])
+            rows.append([y, n, not_shown, *q])
             data.append(
                 dict(zip(("year", "p10", "q1", "median", "q3", "p90"), [y, *q], strict=True))
             )
         else:
-            rows.append([y, n, None, None, None, None, None])
+            rows.append([y, n, not_shown, None, None, None, None, None])
     unit = m.unit
     chart_id = f"{m.slug}-spread"
     svg = charts.svg_of(
@@ -279,7 +305,11 @@ def _spread(ctx: _Context, m: Measure) -> dict[str, Any]:
         ),
         chart_id,
     )
-    columns = [("year", "Year", "year"), ("organisations", "Organisations", "count")] + [
+    columns = [
+        ("year", "Year", "year"),
+        ("organisations", "Organisations", "count"),
+        ("not_shown", NOT_SHOWN, "count"),
+    ] + [
         (k, label, unit)
         for k, label in (
             ("p10", "10th percentile"),
@@ -290,11 +320,21 @@ def _spread(ctx: _Context, m: Measure) -> dict[str, Any]:
         )
     ]
     last = rows[-1]
-    summary = (
-        f"Across the {last[1]:,} organisations with a figure in {ctx.latest}, the middle half "
-        f"ranged from {show(last[3], unit)} to {show(last[5], unit)} "
-        f"(median {show(last[4], unit)}); "
-        f"one in ten was below {show(last[2], unit)} and one in ten above {show(last[6], unit)}. "
+    if is_number(last[5]):
+        summary = (
+            f"Across the {last[1]:,} organisations with a published figure in {ctx.latest}, the "
+            f"middle half ranged from {show(last[4], unit)} to {show(last[6], unit)} "
+            f"(median {show(last[5], unit)}); one in ten was below {show(last[3], unit)} and "
+            f"one in ten above {show(last[7], unit)}. "
+        )
+    else:
+        summary = (
+            f"In {ctx.latest} fewer than {MIN_SPREAD_ORGANISATIONS} organisations have a "
+            "published figure: the spread is not shown. "
+        )
+    if last[2]:
+        summary += f"{last[2]:,} organisations not shown: small numbers. "
+    summary += (
         "Boxes show the quartiles, the thick tick the median, the whiskers the 10th and 90th "
         "percentiles."
     )
@@ -309,7 +349,7 @@ def _breakdown(ctx: _Context, m: Measure, key: str) -> dict[str, Any]:
     interval = m.kind == "rl"
     rows: list[list[Any]] = []
     if m.kind == "survey":
-        latest = ctx.frame[ctx.frame["year"] == ctx.latest]
+        latest = ctx.public[ctx.public["year"] == ctx.latest]
         for group, values in latest.groupby(key)[m.organisation]:
             values = values.dropna()
             n = len(values)
@@ -419,11 +459,14 @@ def _overview(
 
 def snapshot_of(
     frame: pd.DataFrame,
+    mask: pd.DataFrame,
     aggregates: dict[str, Any],
     *,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """The dashboard snapshot (JSON-ready) of a release's table (unsuppressed) and aggregates."""
+    """The dashboard snapshot (JSON-ready) of a release's table (unsuppressed), its suppression
+    mask and aggregates. Every public figure uses the suppressed values; only the "where to
+    engage" lists (for the WRES team's own page) use the unsuppressed ones."""
     years = sorted(int(y) for y in frame["year"].unique())
     snapshot: dict[str, Any] = {
         "version": SNAPSHOT_VERSION,
@@ -434,7 +477,8 @@ def snapshot_of(
     }
     if not years:
         return snapshot
-    ctx = _Context(frame, aggregates, years)
+    public, hidden = _public_frames(frame, mask)
+    ctx = _Context(frame, public, hidden, aggregates, years, {})
     chart_list: list[dict[str, Any]] = []
     for m in MEASURES:
         figures = _headline_figures(ctx, m)
@@ -530,7 +574,7 @@ def build_files(
     mask = pq.read_table(mask_path, columns=[c for c in columns if c in masked]).to_pandas()
     timings["read"] = time.perf_counter() - started
     started = time.perf_counter()
-    snapshot = snapshot_of(frame, aggregates)
+    snapshot = snapshot_of(frame, mask, aggregates)
     timings["snapshot"] = time.perf_counter() - started
     started = time.perf_counter()
     profiles = profile_table(frame, mask, links)
