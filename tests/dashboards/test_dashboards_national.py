@@ -15,12 +15,14 @@ from dashboards.measures import MEASURES
 from dashboards.snapshot import dashboard_open, snapshot_paths
 from extracts.models import PublishedReturn
 from extracts.release import ITEM_CODES, release_open
+from extracts.suppression import MARK
 from indicators import aggregate
 from tests.extracts import conftest as extracts_fixtures
 
-# The extracts tests' small published history (six trusts, 2015-2017), reused as is.
-history = extracts_fixtures.history
-published = extracts_fixtures.published
+# The extracts tests' small published history (six trusts, 2015-2017), built once per module;
+# each test has it in a savepoint rolled back afterwards, and its own copy of the files.
+published = extracts_fixtures.published_shared
+orgs = extracts_fixtures.orgs_shared
 pytestmark = pytest.mark.django_db
 
 
@@ -73,8 +75,10 @@ def test_workforce_share_checked_by_hand_from_the_published_versions(published):
 
 
 def test_snapshot_is_stored_once_and_not_recomputed_per_request(published, client, monkeypatch):
-    client.get(reverse("dashboards:national"))
     json_path, profile_path = snapshot_paths(release_open().data_path)
+    json_path.unlink()
+    profile_path.unlink()
+    client.get(reverse("dashboards:national"))  # built once, if publication has not built it
     assert json_path.exists() and profile_path.exists()
 
     def fail(*args, **kwargs):
@@ -142,14 +146,6 @@ def test_bad_input_is_404_not_500(published, client, url):
     assert client.get(url).status_code == 404
 
 
-def test_dashboard_before_anything_is_published(history, client):
-    response = client.get(reverse("dashboards:national"))
-
-    assert response.status_code == 200
-    assert "Nothing has been published yet" in response.content.decode()
-    assert client.get(reverse("dashboards:measure", args=["workforce"])).status_code == 404
-
-
 def test_clean_svg_refuses_scripts_and_drops_style_and_event_attributes():
     with pytest.raises(UnsafeSvg):
         clean_svg('<svg x="1"><script>alert(1)</script></svg>', "c")
@@ -165,3 +161,19 @@ def test_clean_svg_refuses_scripts_and_drops_style_and_event_attributes():
     assert "style=" not in svg and "onclick" not in svg and "evil" not in svg
     assert 'id="chart-svg-clip1"' in svg and "url(#chart-svg-clip1)" in svg
     assert svg.startswith('<svg role="img" aria-labelledby="chart-title"')
+
+
+def test_region_breakdowns_hide_groups_under_three_organisations(published, client):
+    # RK3 is the only trust in the Midlands, RK1 and RK2 the two in the South West: no figure of
+    # either region may be published; London (RJ1-RJ3) is shown.
+    for measure in MEASURES:
+        response = client.get(reverse("dashboards:chart_csv", args=[f"{measure.slug}-region"]))
+        rows = {r[0]: r for r in list(csv.reader(io.StringIO(response.content.decode())))[1:]}
+        for region in ("Midlands", "South West"):
+            assert set(rows[region][2:]) == {MARK}, (measure.slug, region)
+        assert MARK not in rows["London"], measure.slug
+        page = client.get(reverse("dashboards:measure", args=[measure.slug])).content.decode()
+        svg = re.search(rf'aria-labelledby="{measure.slug}-region-title".*?</svg>', page, re.S)
+        assert svg and "London" in svg.group(0), measure.slug
+        assert "Midlands" not in svg.group(0) and "South West" not in svg.group(0), measure.slug
+        assert "2 group(s) not shown: too few organisations or small numbers." in page

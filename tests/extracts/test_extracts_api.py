@@ -6,8 +6,13 @@ from django.core.cache import cache
 from audit.models import AuditEvent
 from extracts.models import ApiToken
 from extracts.services import api_token_create, api_token_revoke, token_hash
+from tests.extracts import conftest as extracts_fixtures
 
 pytestmark = pytest.mark.django_db
+# The published history (conftest), built once for this module; each test has it in a
+# savepoint rolled back afterwards, and its own copy of the release files.
+published = extracts_fixtures.published_shared
+orgs = extracts_fixtures.orgs_shared
 
 
 def _bearer(key):
@@ -112,13 +117,6 @@ def test_api_errors_are_clean_json(published, client, url, status, says):
     assert response.status_code == status
     assert response["Content-Type"].startswith("application/json")
     assert says in response.json()["detail"]
-
-
-def test_api_before_any_publication_says_so(history, client):
-    response = client.get("/api/returns")
-
-    assert response.status_code == 404
-    assert response.json()["detail"] == "Nothing has been published yet."
 
 
 # -- Tokens ----------------------------------------------------------------------------------

@@ -9,8 +9,13 @@ from extracts.models import ApiToken, Publication
 from extracts.release import release_open
 from extracts.services import api_token_create, publication_release_rebuild
 from submissions.models import Collection
+from tests.extracts import conftest as extracts_fixtures
 
 pytestmark = pytest.mark.django_db
+# The published history (conftest), built once for this module; each test has it in a
+# savepoint rolled back afterwards, and its own copy of the release files.
+published = extracts_fixtures.published_shared
+orgs = extracts_fixtures.orgs_shared
 
 ROLES = ("anonymous", "submitter", "approver", "viewer", "reviewer", "analyst", "admin", "nobody")
 NATIONAL_DATA = {"anonymous": 302, "submitter": 403, "approver": 403, "viewer": 403,
