@@ -9,11 +9,15 @@ pages. Sorted by organisation in small row groups, so a profile reads a few kB.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dashboards.figures import is_number, show
@@ -129,9 +133,36 @@ def profile_table(
     return table.sort_values(["organisation", "year"], kind="stable").reset_index(drop=True)
 
 
+@lru_cache(maxsize=4)
+def _layout(path: str, mtime: float) -> tuple[pq.FileMetaData, list[tuple[Any, Any]]]:
+    """The file's footer and each row group's first and last organisation, read once a process
+    (parsing the footer of every column on each request cost more than reading the rows)."""
+    metadata = pq.read_metadata(path)
+    column = metadata.schema.to_arrow_schema().get_field_index("organisation")
+    ranges = []
+    for index in range(metadata.num_row_groups):
+        stats = metadata.row_group(index).column(column).statistics
+        has_range = stats is not None and stats.has_min_max
+        ranges.append((stats.min, stats.max) if has_range else (None, None))
+    return metadata, ranges
+
+
 def profile_rows(path: Path, codes: list[str]) -> pd.DataFrame:
-    """The stored rows of ``codes`` (row groups pruned by organisation)."""
-    return pq.read_table(path, filters=[("organisation", "in", codes)]).to_pandas()
+    """The stored rows of ``codes`` (only the row groups that can hold them are read)."""
+    metadata, ranges = _layout(str(path), path.stat().st_mtime)
+    groups = [
+        index
+        for index, (low, high) in enumerate(ranges)
+        if low is None or any(low <= code <= high for code in codes)
+    ]
+    table = pq.ParquetFile(path, metadata=metadata).read_row_groups(groups)
+    return table.filter(pc.is_in(table["organisation"], value_set=pa.array(codes))).to_pandas()
+
+
+def _records(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows as plain dicts (a pandas row read cell by cell costs far more)."""
+    columns = list(rows.columns)
+    return [dict(zip(columns, values, strict=True)) for values in rows.to_numpy(dtype=object)]
 
 
 def _label(code: str) -> tuple[str, str]:
@@ -142,7 +173,7 @@ def _label(code: str) -> tuple[str, str]:
     return item.label, item.unit
 
 
-def _cell(row: pd.Series, code: str, unsuppressed: bool) -> Any:
+def _cell(row: Mapping[str, Any] | pd.Series, code: str, unsuppressed: bool) -> Any:
     if not unsuppressed and bool(row.get(f"mask:{code}", False)):
         return MARK
     value = row[code]
@@ -153,10 +184,11 @@ def _cell(row: pd.Series, code: str, unsuppressed: bool) -> Any:
 
 def _tables(rows: pd.DataFrame, unsuppressed: bool) -> list[dict[str, Any]]:
     tables = []
+    records = _records(rows)
     for k, title, codes in PROFILE_TABLES:
         heads = [_label(c) for c in codes]
         body = []
-        for _, row in rows.iterrows():
+        for row in records:
             cells = []
             for code, (_, unit) in zip(codes, heads, strict=True):
                 value = _cell(row, code, unsuppressed)
@@ -193,9 +225,10 @@ def _peer_rows(row: pd.Series, unsuppressed: bool) -> list[dict[str, Any]]:
 
 def _trajectory(rows: pd.DataFrame, unsuppressed: bool) -> list[dict[str, Any]]:
     grades = []
+    records = _records(rows)
     for grade in ME_GRADES:
         body = []
-        for _, row in rows.iterrows():
+        for row in records:
             actual = _cell(row, f"me.{grade}.actual", unsuppressed)
             expected = _cell(row, f"me.{grade}.expected", unsuppressed)
             gap = (
