@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from submissions.exceptions import WorkflowError
-from submissions.models import Collection, ReminderPlan, Return, ReturnVersion
+from submissions.models import Collection, EmailRecord, ReminderPlan, Return, ReturnVersion
 from submissions.services import collection_close, collection_open
 
 
@@ -88,3 +88,27 @@ class ReminderPlanAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """A collection's reminder days: national admins edit it here."""
 
     list_display = ("collection", "days_before", "weekly_when_late")
+
+
+@admin.register(EmailRecord)
+class EmailRecordAdmin(ReadOnlyAdmin):
+    """The email outbox: what was sent, what is pending and what failed (and why)."""
+
+    list_display = (
+        "created_at",
+        "kind",
+        "subject",
+        "organisation",
+        "sent_at",
+        "attempts",
+        "failed_at",
+    )
+    list_filter = (
+        "kind",
+        ("sent_at", admin.EmptyFieldListFilter),
+        ("failed_at", admin.EmptyFieldListFilter),
+    )
+    search_fields = ("subject", "organisation__ods_code")
+    exclude = ("body",)  # an invitation's one-time link lives there until it is sent
+    list_select_related = ("organisation",)
+    ordering = ("-created_at",)

@@ -438,3 +438,20 @@ def test_real_worker_sends_after_commit_and_the_sweep_recovers_a_dead_broker(
     second.refresh_from_db()
     first.refresh_from_db()
     assert second.attempts == 1 and first.attempts == 1
+
+
+def test_national_admins_see_the_outbox_in_the_admin_without_bodies(people, client_for):
+    with transaction.atomic():
+        email_enqueue(
+            kind=EmailKind.INVITATION, subject="You are invited", body="secret one-time link",
+            recipients=["someone@example.nhs.uk"],
+        )  # fmt: skip
+
+    admin = client_for(people["admin"])
+    listing = admin.get("/admin/submissions/emailrecord/?sent_at__isempty=1")
+    record = EmailRecord.objects.get()
+    detail = admin.get(f"/admin/submissions/emailrecord/{record.pk}/change/")
+
+    assert listing.status_code == 200 and "You are invited" in listing.content.decode()
+    assert detail.status_code == 200 and "secret one-time link" not in detail.content.decode()
+    assert client_for(people["reviewer"]).get("/admin/submissions/emailrecord/").status_code == 302
