@@ -9,13 +9,12 @@ from dashboards.snapshot import dashboard_open
 
 
 def profile_for_user(*, organisation: Any, user: Any) -> dict[str, Any] | None:
-    """The organisation's published profile: suppressed, unless ``user`` may see unsuppressed
-    figures (national reviewers, analysts and admins). ``None`` before anything is published."""
+    """The organisation's published profile for its public page: suppressed for everyone,
+    signed-in national roles included (unsuppressed figures are shown only on the WRES team's
+    own pages and extracts). ``None`` before anything is published."""
     snapshot = dashboard_open()
     if snapshot is None:
         return None
     return organisation_profile(
-        organisation,
-        profile_path=snapshot.profile_path,
-        unsuppressed=user.has_perm("extracts.view_unsuppressed"),
+        organisation, profile_path=snapshot.profile_path, unsuppressed=False
     )
