@@ -493,7 +493,8 @@ def test_settings_retention_defaults_and_schedule(monkeypatch: Any) -> None:
     assert (custom["WRES_UPLOAD_RETENTION_DAYS"], custom["WRES_ACCOUNT_INACTIVE_DAYS"]) == (30, 90)
 
 
-def test_the_scheduled_tasks_are_registered_under_their_names() -> None:
+def test_the_scheduled_tasks_are_registered_under_their_names(db: None) -> None:
+    # Celery's Django fixup runs the system checks on import, which may ask the database.
     from wres_portal.celery import app
 
     app.loader.import_default_modules()
