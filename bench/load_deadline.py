@@ -234,6 +234,7 @@ def main() -> int:
     parser.add_argument(
         "--wait", default="1,3", help="each user's pause between actions, seconds MIN,MAX"
     )
+    parser.set_defaults(spawn_rate=1.0)  # people arrive over a minute, not all in one second
     args = parser.parse_args()
     organisations = args.organisations or args.users
 

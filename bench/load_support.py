@@ -125,6 +125,11 @@ class Server:
             "gthread" if args.threads > 1 else "sync",
             "--timeout",
             "120",
+            # Longer than a simulated user's pause: with the default 2 s, gunicorn closes an idle
+            # connection just as the client reuses it, and the client sees a reset.
+            "--keep-alive",
+            "10",
+            "--no-control-socket",
             "--error-logfile",
             str(folder / "gunicorn.log"),
         ]
@@ -206,6 +211,7 @@ def locust_run(
         str(prefix),
         "--json-file",
         str(prefix),
+        "--only-summary",
         "--loglevel",
         "WARNING",
     ]
