@@ -279,6 +279,9 @@ def main() -> int:
             env=env,
         )
         print(f"after the run: {load_average()}")
+        if worker.poll() is not None:
+            print(f"the Celery worker stopped during the run (exit {worker.returncode}): uploads "
+                  "sent after that were never checked")  # fmt: skip
         uploads_settle()
     finally:
         if server is not None:
