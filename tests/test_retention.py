@@ -25,7 +25,6 @@ from accounts.retention import (
     accounts_apply_retention_task,
 )
 from audit.models import AuditEvent
-from organisations.models import OrganisationType
 from submissions.exceptions import TransitionNotAllowed
 from submissions.models import Return, ReturnVersion, Upload, UploadStatus
 from submissions.retention import (
@@ -34,7 +33,6 @@ from submissions.retention import (
     uploads_apply_retention,
     uploads_apply_retention_task,
 )
-from submissions.services import collection_create, collection_open
 from submissions.services.uploads import (
     upload_apply,
     upload_process,
@@ -43,6 +41,7 @@ from submissions.services.uploads import (
     upload_reject,
 )
 from tests.conftest import ROOT
+from tests.submissions.conftest import open_collection
 
 YEAR = 2026
 GOOD = b"item,value\ni2.shortlisted.white,120\ni2.appointed.white,30\n"
@@ -59,16 +58,7 @@ def private_media(settings: Any, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def returns(orgs: dict[str, Any]) -> dict[str, Return]:
-    today = timezone.localdate()
-    collection = collection_create(
-        year=YEAR,
-        opens_on=dt.date(YEAR, 4, 1),
-        deadline=max(today, dt.date(YEAR, 4, 1)) + dt.timedelta(days=30),
-        closes_on=max(today, dt.date(YEAR, 4, 1)) + dt.timedelta(days=60),
-        organisation_types=[OrganisationType.NHS_TRUST],
-        actor="tests",
-    )
-    collection_open(collection=collection, actor="tests")
+    open_collection(YEAR)
     return {r.organisation.ods_code: r for r in Return.objects.select_related("organisation")}
 
 

@@ -3,21 +3,18 @@ see the results and confirm the changes; and the status page updating itself whe
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from organisations.models import OrganisationType
 from submissions.models import Return, Upload
-from submissions.services import collection_create, collection_open
 from submissions.services.uploads import upload_process
 from tests.conftest import TEST_PASSWORD
+from tests.submissions.conftest import open_collection
 from tests.submissions.upload_helpers import csv_bytes, fill
 
 pytestmark = pytest.mark.browser
@@ -27,16 +24,7 @@ YEAR = 2026
 @pytest.fixture
 def rj1_return(orgs: dict[str, Any], settings: Any, tmp_path: Path) -> Return:
     settings.MEDIA_ROOT = tmp_path
-    today = timezone.localdate()
-    collection = collection_create(
-        year=YEAR,
-        opens_on=dt.date(YEAR, 4, 1),
-        deadline=max(today, dt.date(YEAR, 4, 1)) + dt.timedelta(days=30),
-        closes_on=max(today, dt.date(YEAR, 4, 1)) + dt.timedelta(days=60),
-        organisation_types=[OrganisationType.NHS_TRUST],
-        actor="tests",
-    )
-    collection_open(collection=collection, actor="tests")
+    collection = open_collection(YEAR)
     return Return.objects.get(organisation=orgs["RJ1"], collection=collection)
 
 

@@ -14,9 +14,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from audit.models import AuditEvent
-from organisations.models import OrganisationType
 from submissions.models import Return, Upload, UploadStatus
-from submissions.services import collection_create, collection_open
 from submissions.services import uploads as upload_services
 from submissions.services.uploads import (
     upload_apply,
@@ -27,6 +25,7 @@ from submissions.services.uploads import (
     upload_sweep_pending,
 )
 from submissions.upload.tasks import upload_process_task, upload_sweep_pending_task
+from tests.submissions.conftest import open_collection
 from tests.submissions.upload_helpers import csv_bytes
 
 YEAR = 2026
@@ -42,16 +41,7 @@ def private_media(settings: Any, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def draft(orgs: dict[str, Any]) -> Return:
-    today = timezone.localdate()
-    collection = collection_create(
-        year=YEAR,
-        opens_on=dt.date(YEAR, 4, 1),
-        deadline=max(today, dt.date(YEAR, 4, 1)) + dt.timedelta(days=30),
-        closes_on=max(today, dt.date(YEAR, 4, 1)) + dt.timedelta(days=60),
-        organisation_types=[OrganisationType.NHS_TRUST],
-        actor="tests",
-    )
-    collection_open(collection=collection, actor="tests")
+    open_collection(YEAR)
     return Return.objects.get(organisation=orgs["RJ1"])
 
 

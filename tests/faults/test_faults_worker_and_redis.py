@@ -4,7 +4,6 @@ database; the broker redelivers after `VISIBILITY_TIMEOUT` seconds."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections import Counter
@@ -13,14 +12,12 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from organisations.models import OrganisationType
 from submissions.models import Return, Upload, UploadStatus
-from submissions.services import collection_create, collection_open
 from submissions.services.uploads import upload_receive
 from submissions.upload.tasks import upload_sweep_pending_task
 from tests.faults.conftest import OwnRedis, wait_for
+from tests.submissions.conftest import open_collection
 from tests.submissions.upload_helpers import csv_bytes
 
 pytestmark = [
@@ -35,16 +32,7 @@ UPLOADS = 40
 
 @pytest.fixture
 def draft(orgs: dict[str, Any]) -> Return:
-    today = timezone.localdate()
-    collection = collection_create(
-        year=YEAR,
-        opens_on=dt.date(YEAR, 4, 1),
-        deadline=max(today, dt.date(YEAR, 4, 1)) + dt.timedelta(days=30),
-        closes_on=max(today, dt.date(YEAR, 4, 1)) + dt.timedelta(days=60),
-        organisation_types=[OrganisationType.NHS_TRUST],
-        actor="tests",
-    )
-    collection_open(collection=collection, actor="tests")
+    open_collection(YEAR)
     return Return.objects.get(organisation=orgs["RJ1"])
 
 

@@ -22,6 +22,7 @@ from submissions.services.uploads import (
 )
 from submissions.upload.tasks import upload_process_task
 from submissions.upload.template import build_template
+from tests.submissions.conftest import open_collection
 from tests.submissions.upload_helpers import csv_bytes, fill
 
 YEAR = 2026
@@ -243,14 +244,10 @@ def test_task_takes_an_id(draft: Return, submitter: Any, eager_tasks: None) -> N
 def test_upload_is_processed_by_a_real_worker(
     celery_worker_process: str, make_org: Any, settings: Any
 ) -> None:
-    import datetime as dt
 
     from django.conf import settings as live
-    from django.utils import timezone
 
     from accounts.models import User
-    from organisations.models import OrganisationType
-    from submissions.services import collection_create, collection_open
     from wres_portal.celery import app
 
     registered = app.control.inspect(destination=[celery_worker_process]).registered() or {}
@@ -260,16 +257,7 @@ def test_upload_is_processed_by_a_real_worker(
     )
     settings.MEDIA_ROOT = live.BASE_DIR / "var" / "media"  # the worker's (shared) storage
     organisation = make_org("RWK")
-    today = timezone.localdate()
-    collection = collection_create(
-        year=YEAR,
-        opens_on=dt.date(YEAR, 4, 1),
-        deadline=max(today, dt.date(YEAR, 4, 1)) + dt.timedelta(days=30),
-        closes_on=max(today, dt.date(YEAR, 4, 1)) + dt.timedelta(days=60),
-        organisation_types=[OrganisationType.NHS_TRUST],
-        actor="tests",
-    )
-    collection_open(collection=collection, actor="tests")
+    collection = open_collection(YEAR)
     return_ = Return.objects.get(organisation=organisation, collection=collection)
     user = User.objects.create_user("worker-upload@example.nhs.uk")
     upload = receive(return_, user, csv_bytes([("i2.shortlisted.white", 12)]), "a.csv")

@@ -4,19 +4,17 @@ template download to applied figures, the polling endpoint, the problem report a
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from organisations.models import OrganisationType
 from submissions.models import Return, Upload, UploadStatus
-from submissions.services import collection_create, collection_open, return_save_draft
+from submissions.services import return_save_draft
 from submissions.services.uploads import upload_process, upload_receive
+from tests.submissions.conftest import open_collection
 from tests.submissions.upload_helpers import csv_bytes, fill
 
 YEAR = 2026
@@ -30,16 +28,7 @@ def private_media(settings: Any, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def returns(orgs: dict[str, Any]) -> dict[str, Return]:
-    today = timezone.localdate()
-    collection = collection_create(
-        year=YEAR,
-        opens_on=dt.date(YEAR, 4, 1),
-        deadline=max(today, dt.date(YEAR, 4, 1)) + dt.timedelta(days=30),
-        closes_on=max(today, dt.date(YEAR, 4, 1)) + dt.timedelta(days=60),
-        organisation_types=[OrganisationType.NHS_TRUST],
-        actor="tests",
-    )
-    collection_open(collection=collection, actor="tests")
+    open_collection(YEAR)
     return {r.organisation.ods_code: r for r in Return.objects.select_related("organisation")}
 
 
