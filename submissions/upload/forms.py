@@ -35,7 +35,34 @@ class SizeLimitHandler(FileUploadHandler):
         return None
 
 
-class UploadForm(forms.Form):
+class BoundedFileForm(forms.Form):
+    """A form of one ``file`` field with a size limit (with `SizeLimitHandler` in the view).
+
+    Subclasses declare ``file`` and set ``max_bytes`` and ``too_big`` (the message).
+    """
+
+    max_bytes = MAX_UPLOAD_BYTES
+    too_big = TOO_BIG
+
+    def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(self.too_big)
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.too_large:  # the handler stopped reading: "required" would mislead
+            self.errors.pop("file", None)
+            self.add_error("file", self.too_big)
+        return cleaned
+
+
+class UploadForm(BoundedFileForm):
     """One file: the WRES template (.xlsx) or a CSV file (item,value)."""
 
     file = forms.FileField(
@@ -46,20 +73,3 @@ class UploadForm(forms.Form):
             "empty": "The selected file is empty",
         },
     )
-
-    def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.too_large = too_large
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(TOO_BIG)
-        return upload
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if self.too_large:  # the handler stopped reading: "required" would mislead
-            self.errors.pop("file", None)
-            self.add_error("file", TOO_BIG)
-        return cleaned
