@@ -13,25 +13,7 @@ fail() { echo "backup: $*" >&2; exit 1; }
 [ -x "$PY" ] || fail "no Python at $PY: run make setup first"
 
 # What to back up, from the settings: "postgresql" or "sqlite", the database, the uploads folder.
-mapfile -t WHAT < <("$PY" - <<'PYTHON'
-import os
-import django
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wres_portal.settings")
-django.setup()
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
-from submissions.models import upload_storage
-
-database = settings.DATABASES["default"]
-storage = upload_storage()
-if not isinstance(storage, FileSystemStorage):
-    raise SystemExit("backup: uploads are not kept on local disk; back them up with their storage")
-print(database["ENGINE"].rsplit(".", 1)[-1])
-print(database["NAME"])
-print(storage.location)
-PYTHON
-)
+mapfile -t WHAT < <("$PY" scripts/backup_target.py backup)
 [ ${#WHAT[@]} -eq 3 ] || fail "could not read the settings (see the message above)"
 ENGINE=${WHAT[0]} DATABASE=${WHAT[1]} UPLOADS=${WHAT[2]}
 

@@ -27,25 +27,7 @@ done
   || fail "$BACKUP is damaged: its files do not match SHA256SUMS"
 [ -x "$PY" ] || fail "no Python at $PY: run make setup first"
 
-mapfile -t WHAT < <("$PY" - <<'PYTHON'
-import os
-import django
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wres_portal.settings")
-django.setup()
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
-from submissions.models import upload_storage
-
-database = settings.DATABASES["default"]
-storage = upload_storage()
-if not isinstance(storage, FileSystemStorage):
-    raise SystemExit("restore: uploads are not kept on local disk; restore them with their storage")
-print(database["ENGINE"].rsplit(".", 1)[-1])
-print(database["NAME"])
-print(storage.location)
-PYTHON
-)
+mapfile -t WHAT < <("$PY" scripts/backup_target.py restore)
 [ ${#WHAT[@]} -eq 3 ] || fail "could not read the settings (see the message above)"
 ENGINE=${WHAT[0]} DATABASE=${WHAT[1]} UPLOADS=${WHAT[2]}
 
