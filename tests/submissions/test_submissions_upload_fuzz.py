@@ -81,11 +81,15 @@ def bounded_parse(data: bytes, filename: str) -> ParsedUpload:
     if kind is not None:
         raw = extract.read(kind, data)
         assert "refused" in raw or raw.get("kind") == kind, raw
-    cpu_before, _ = _children_usage()
+    cpu_before, peak_before = _children_usage()
     parsed = parse_upload(data, filename=filename, ods_code=ODS, year=YEAR)
     cpu_after, peak_kib = _children_usage()
     assert cpu_after - cpu_before <= CPU_SECONDS + 1, "a parse used more CPU than its bound"
-    assert peak_kib * 1024 <= MEMORY_BYTES, "a parse used more memory than its bound"
+    # The kernel keeps one peak for all the children this process ever waited for (in a whole
+    # suite run that includes browsers and workers): a peak that rose came from this parse.
+    assert peak_kib == peak_before or peak_kib * 1024 <= MEMORY_BYTES, (
+        "a parse used more memory than its bound"
+    )
     return parsed
 
 
