@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from accounts.models import Invitation, User
 from audit.services import audit_record
+from notifications.models import EmailKind
+from notifications.services import email_enqueue
 from organisations.models import Membership, Organisation, Role
-from submissions.emails import email_enqueue
-from submissions.models import EmailKind
 
 
 class InvitationError(Exception):

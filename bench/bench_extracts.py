@@ -102,7 +102,7 @@ def api(directory: Path) -> None:
 
     call_command("migrate", verbosity=0)
     from extracts.models import Publication
-    from submissions.models import Collection
+    from returns.models import Collection
 
     collection = Collection.objects.create(
         name="WRES 2026", year=2026, snapshot_date="2026-03-31", opens_on="2026-04-01",

@@ -54,7 +54,7 @@ def median_ms(function: object, runs: int = RUNS) -> float:
 
 def complete_values() -> dict[str, object]:
     from indicators import synthesise
-    from submissions.demo import values_from_row
+    from returns.demo import values_from_row
 
     frame = synthesise(["BENCH"], range(2025, 2027), seed=11)
     rows: list[Any] = frame.to_dict("records")
@@ -63,7 +63,7 @@ def complete_values() -> dict[str, object]:
 
 def open_collection(year: int) -> object:
     from organisations.models import OrganisationType
-    from submissions.services import collection_create, collection_open
+    from returns.services import collection_create, collection_open
 
     collection = collection_create(
         year=year,
@@ -80,8 +80,8 @@ def open_collection(year: int) -> object:
 def filled_template(ods_code: str, values: dict[str, object]) -> bytes:
     import openpyxl
 
-    from submissions.upload.layout import input_cells
-    from submissions.upload.template import build_template
+    from uploads.layout import input_cells
+    from uploads.template import build_template
 
     book = openpyxl.load_workbook(
         io.BytesIO(build_template(organisation_name=ods_code, ods_code=ods_code, year=2026))
@@ -98,11 +98,12 @@ def in_process() -> None:
     import python_calamine
 
     from organisations.models import Organisation
-    from submissions.models import Return, Upload, UploadStatus
-    from submissions.services.uploads import upload_process
-    from submissions.upload.extract import read as extract_in_process
-    from submissions.upload.layout import template_layout
-    from submissions.upload.sandbox import extract_bounded
+    from returns.models import Return
+    from uploads.extract import read as extract_in_process
+    from uploads.layout import template_layout
+    from uploads.models import Upload, UploadStatus
+    from uploads.sandbox import extract_bounded
+    from uploads.services import upload_process
 
     organisation = Organisation.objects.create(ods_code="RBN", name="Bench trust")
     open_collection(2026)
@@ -150,8 +151,9 @@ def rush() -> None:
         return
     from accounts.models import User
     from organisations.models import Organisation
-    from submissions.models import Return, Upload, UploadStatus
-    from submissions.services.uploads import upload_receive
+    from returns.models import Return
+    from uploads.models import Upload, UploadStatus
+    from uploads.services import upload_receive
     from wres_portal.celery import app
 
     values = complete_values()
@@ -173,7 +175,7 @@ def rush() -> None:
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "wres_portal", "worker", "--hostname", node,
              "--concurrency", str(concurrency), "--loglevel", "INFO", "--without-gossip",
-             "--without-mingle", "--include", "submissions.upload.tasks"],
+             "--without-mingle", "--include", "uploads.tasks"],
             cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:

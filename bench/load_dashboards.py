@@ -76,7 +76,7 @@ def load(organisations: int, years: range = YEARS, *, actor: str = SYSTEM_ACTOR)
     from indicators import compute_national, synthesise
     from indicators.dictionary import ITEMS
     from organisations.models import Organisation, OrganisationType, Region
-    from submissions.models import Collection, Return, ReturnState, ReturnVersion
+    from returns.models import Collection, Return, ReturnState, ReturnVersion
 
     started = time.perf_counter()
     frame = synthesise(organisations, years, seed=7)

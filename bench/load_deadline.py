@@ -63,12 +63,12 @@ def seed(organisations: int, folder: Path) -> None:
     from indicators import synthesise
     from indicators.returns import PREVIOUS_YEAR_SOURCES
     from organisations.models import Membership, Organisation, OrganisationType, Role
-    from submissions.demo import values_from_row
-    from submissions.models import Return
-    from submissions.presenters import SECTIONS
-    from submissions.services import collection_create, collection_open
-    from submissions.upload.layout import input_cells
-    from submissions.upload.selectors import upload_template
+    from returns.demo import values_from_row
+    from returns.models import Return
+    from returns.presenters import SECTIONS
+    from returns.services import collection_create, collection_open
+    from uploads.layout import input_cells
+    from uploads.selectors import upload_template
 
     load(organisations, range(YEAR - 1, YEAR), actor=ACTOR)
     today = timezone.localdate()
@@ -145,7 +145,8 @@ def seed(organisations: int, folder: Path) -> None:
 
 def data_check(folder: Path) -> tuple[bool, dict[str, int]]:
     """Every return's values against the last values its user saved or applied."""
-    from submissions.models import Return, Upload, UploadStatus
+    from returns.models import Return
+    from uploads.models import Upload, UploadStatus
 
     counts = {"saves": 0, "applied": 0, "refused": 0}
     bad = 0
@@ -212,7 +213,7 @@ def worker_start(env: dict[str, str], folder: Path) -> subprocess.Popen[bytes]:
 
 def uploads_settle(timeout: float = 120) -> None:
     """Waits for the worker to finish checking what the run uploaded."""
-    from submissions.models import Upload, UploadStatus
+    from uploads.models import Upload, UploadStatus
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

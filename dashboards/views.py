@@ -118,7 +118,7 @@ def chart_csv_view(request: HttpRequest, chart_id: str) -> HttpResponse:
 @require_safe
 def engage_view(request: HttpRequest) -> HttpResponse:
     """Where to engage (reviewers and national admins): unsuppressed figures per indicator."""
-    if not request.user.has_perm("submissions.review_returns"):
+    if not request.user.has_perm("review.review_returns"):
         raise PermissionDenied
     wanted = request.GET.get("indicator", "")
     if wanted and wanted not in {str(k) for k in ENGAGE_INDICATORS}:

@@ -2,7 +2,7 @@
 
 from extracts.models import Publication
 from extracts.services import collection_publish, publication_outputs_build
-from submissions.models import Collection
+from returns.models import Collection
 
 
 def publish_demo_history(*, before_year: int) -> int:

@@ -17,7 +17,7 @@ class Publication(models.Model):
     """
 
     collection = models.ForeignKey(
-        "submissions.Collection", on_delete=models.PROTECT, related_name="publications"
+        "returns.Collection", on_delete=models.PROTECT, related_name="publications"
     )
     number = models.PositiveIntegerField()
     published_at = models.DateTimeField()
@@ -52,9 +52,7 @@ class PublishedReturn(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
     )
-    version = models.ForeignKey(
-        "submissions.ReturnVersion", on_delete=models.PROTECT, related_name="+"
-    )
+    version = models.ForeignKey("returns.ReturnVersion", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ("publication", "organisation")

@@ -13,7 +13,7 @@ from extracts.models import Publication
 from extracts.release import FIGURE_CODES, Release, current_publications
 from extracts.suppression import COUNT_CODES
 from organisations.models import Organisation
-from submissions.models import Collection
+from returns.models import Collection
 
 _COUNTS = frozenset((*COUNT_CODES, "organisations"))
 AGGREGATE_KEYS = {

@@ -14,7 +14,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from extracts.models import ApiToken, Publication, PublishedReturn
 from extracts.release import release_build
-from submissions.models import Collection, Return
+from returns.models import Collection, Return
 
 TOKEN_PREFIX = "wres_"  # noqa: S105 (a label, not a secret)
 

@@ -21,7 +21,7 @@ from extracts.services import (
     api_token_revoke,
     collection_publish,
 )
-from submissions.models import Collection
+from returns.models import Collection
 
 MAX_ACTIVE_TOKENS = 10
 

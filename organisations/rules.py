@@ -64,6 +64,6 @@ rules.add_perm("organisations.invite_member", is_approver | is_national_admin)
 # National work.
 rules.add_perm("accounts.invite_national", is_national_admin)
 rules.add_perm("audit.view_events", is_national_admin)
-rules.add_perm("submissions.review_returns", is_reviewer | is_national_admin)
+rules.add_perm("review.review_returns", is_reviewer | is_national_admin)
 rules.add_perm("extracts.view_unsuppressed", is_reviewer | is_analyst | is_national_admin)
 rules.add_perm("wres.use_admin_site", is_national_admin)

@@ -19,7 +19,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.files.storage import FileSystemStorage  # noqa: E402
 
-from submissions.models import upload_storage  # noqa: E402
+from uploads.models import upload_storage  # noqa: E402
 
 command = sys.argv[1] if len(sys.argv) > 1 else "backup"
 database = settings.DATABASES["default"]

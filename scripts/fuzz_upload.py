@@ -32,9 +32,9 @@ import python_calamine  # noqa: E402, F401
 
 import indicators  # noqa: E402, F401
 
-with atheris.instrument_imports(include=["submissions.upload"]):
-    from submissions.upload import extract, parser
-    from submissions.upload.checks import check_upload
+with atheris.instrument_imports(include=["uploads"]):
+    from uploads import extract, parser
+    from uploads.checks import check_upload
 
 ODS, YEAR = "RJ1", 2026
 FILENAMES = ("wres.xlsx", "wres.csv", "wres.xlsm", "wres")
@@ -86,7 +86,7 @@ def test_one_input(data: bytes) -> None:
 
 def seed(corpus: Path) -> None:
     """The real template and a small CSV file, so that the fuzzer starts from valid files."""
-    from submissions.upload.template import build_template
+    from uploads.template import build_template
 
     corpus.mkdir(parents=True, exist_ok=True)
     if any(corpus.iterdir()):

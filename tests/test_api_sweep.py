@@ -48,8 +48,8 @@ BAD_CHOICES = ("Mars", "x" * 5000, "%00", "%ED%A0%80", "NULL")
 def published(orgs: dict[str, Any], settings: Any, tmp_path: Any) -> None:
     """Accepted returns 2015-2017 for RJ1-RJ3, published; 2018 open with RJ1's draft."""
     from extracts.services import collection_publish
-    from submissions.demo import seed_history
-    from submissions.models import Collection
+    from returns.demo import seed_history
+    from returns.models import Collection
 
     settings.MEDIA_ROOT = tmp_path
     settings.WRES_API_RATE_LIMIT = 100_000  # the sweep is many requests from one address

@@ -228,7 +228,7 @@ def _variants(
 
 
 def _submit(return_: Any, values: dict[str, Any], submitter: Any, approver: Any) -> Any:
-    from submissions.services import return_submit
+    from returns.services import return_submit
 
     return_ = fill_and_explain(return_, values, submitter)
     return_submit(
@@ -257,11 +257,11 @@ def world(
     from extracts.services import api_token_create
     from indicators import synthesise
     from organisations.models import Membership, Organisation
-    from submissions.demo import values_from_row
-    from submissions.models import Return
-    from submissions.review.services import query_raise, review_accept
-    from submissions.services import return_save_draft
-    from submissions.services.uploads import upload_process, upload_receive
+    from returns.demo import values_from_row
+    from returns.models import Return
+    from returns.services import return_save_draft
+    from review.services import query_raise, review_accept
+    from uploads.services import upload_process, upload_receive
 
     settings.MEDIA_ROOT = tmp_path
     frame = synthesise(["SYN1"], range(YEAR - 1, YEAR + 1), seed=7)

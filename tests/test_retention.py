@@ -25,23 +25,24 @@ from accounts.retention import (
     accounts_apply_retention_task,
 )
 from audit.models import AuditEvent
-from submissions.exceptions import TransitionNotAllowed
-from submissions.models import Return, ReturnVersion, Upload, UploadStatus
-from submissions.retention import (
+from returns.exceptions import TransitionNotAllowed
+from returns.models import Return, ReturnVersion
+from tests.conftest import ROOT
+from tests.submissions.conftest import open_collection
+from uploads.models import Upload, UploadStatus
+from uploads.retention import (
     upload_delete_file,
     upload_retention_cutoff,
     uploads_apply_retention,
     uploads_apply_retention_task,
 )
-from submissions.services.uploads import (
+from uploads.services import (
     upload_apply,
     upload_process,
     upload_receive,
     upload_recheck,
     upload_reject,
 )
-from tests.conftest import ROOT
-from tests.submissions.conftest import open_collection
 
 YEAR = 2026
 GOOD = b"item,value\ni2.shortlisted.white,120\ni2.appointed.white,30\n"

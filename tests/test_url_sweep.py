@@ -35,6 +35,8 @@ CLASSES: dict[str, str] = {
     "accessibility": PUBLIC,
     "privacy": PUBLIC,
     "healthz": PUBLIC,
+    # A redirect from the admin's old addresses (ADR 0015) to the admin, which checks who may see.
+    "old_admin_redirect": PUBLIC,
     "organisations:list": PUBLIC,
     "organisations:detail": PUBLIC,
     "organisations:switch": ACCOUNT,
@@ -95,6 +97,8 @@ PREFIX_CLASSES = {"account_": ACCOUNT, "mfa_": ACCOUNT, "extracts:api:": PUBLIC}
 ANONYMOUS_REFUSALS = (302, 401, 403, 404, 405)  # 302: to sign in
 REFUSALS = (403, 404, 405)
 SAMPLES = {
+    "model": "return",
+    "rest": "",
     "token": "not-a-real-token",
     "section": "indicator-2",
     "year": 2026,

@@ -17,6 +17,17 @@ app.autodiscover_tasks()
 _REQUEST_ID = "wres_request_id"
 
 
+def task_named(name: str) -> Any:
+    """The registered task called ``name``.
+
+    Services queue their tasks by name, so a service never imports the task module that imports
+    it (ADR 0015). Each app's ``AppConfig.ready`` imports its ``tasks`` module, so every task is
+    registered in web processes as well as workers; an unknown name raises ``NotRegistered``
+    rather than sending a message nobody would run.
+    """
+    return app.tasks[name]
+
+
 @signals.before_task_publish.connect
 def _attach_request_id(headers: dict[str, Any] | None = None, **_: Any) -> None:
     from wres_portal.observability import current_request_id

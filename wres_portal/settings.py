@@ -17,9 +17,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from submissions.email_schedule import email_beat_schedule
-from submissions.review.schedule import REVIEW_BEAT_SCHEDULE
-from submissions.upload.schedule import UPLOAD_BEAT_SCHEDULE
+from notifications.schedule import email_beat_schedule
+from review.schedule import REVIEW_BEAT_SCHEDULE
+from uploads.schedule import UPLOAD_BEAT_SCHEDULE
 from wres_portal.retention_schedule import RETENTION_BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -101,9 +101,15 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "organisations",
     "audit",
-    "submissions",
+    "submissions",  # only the migrations that made the collection's tables (ADR 0015)
+    "notifications",
+    "survey",
+    "returns",
+    "uploads",
+    "review",
     "extracts",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -215,20 +221,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900),
 }
 # An upload still waiting for its check after this many seconds is shown as delayed and queued
-# again by the sweep (submissions/upload/schedule.py).
+# again by the sweep (uploads/schedule.py).
 WRES_UPLOAD_DELAYED_AFTER = env_int("WRES_UPLOAD_DELAYED_AFTER", 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# Every this many seconds the email outbox's sweep queues emails still unsent (submissions/emails).
+# Every this many seconds the email outbox's sweep queues emails still unsent (notifications/).
 EMAIL_SWEEP_SECONDS = env_int("EMAIL_SWEEP_SECONDS", 120)
 # Beat's schedule lives in code (django-celery-beat does not support Django 6.1).
 CELERY_BEAT_SCHEDULE = {**REVIEW_BEAT_SCHEDULE, **RETENTION_BEAT_SCHEDULE, **UPLOAD_BEAT_SCHEDULE}
 CELERY_BEAT_SCHEDULE |= email_beat_schedule(EMAIL_SWEEP_SECONDS)
 # Modules whose tasks autodiscovery (which imports `<app>.tasks` only) would not find.
-CELERY_IMPORTS = ("submissions.retention", "accounts.retention")
+CELERY_IMPORTS = ("uploads.retention", "accounts.retention")
 # The portal's address, for links in emails sent by workers (no request to build them from).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 

@@ -5,10 +5,17 @@ import sys
 import time
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connections
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
@@ -43,6 +50,19 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "account_inactive_days": settings.WRES_ACCOUNT_INACTIVE_DAYS,
         },
     )
+
+
+@require_safe
+def old_admin_redirect(request: HttpRequest, model: str, rest: str = "") -> HttpResponse:
+    """``/admin/submissions/<model>/...``, from before the collection's models moved to their
+    own apps (ADR 0015), goes to the model's admin pages in its app; unknown models are 404."""
+    for candidate in apps.get_models():
+        meta = candidate._meta
+        if meta.db_table == f"submissions_{model}" and meta.model_name == model:
+            target = f"/admin/{meta.app_label}/{model}/{rest}"
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+    raise Http404("No such page in the admin.")
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import submissions.models
+import uploads.models
 
 
 class Migration(migrations.Migration):
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 (
                     "file",
                     models.FileField(
-                        max_length=255, storage=submissions.models.upload_storage, upload_to=""
+                        max_length=255, storage=uploads.models.upload_storage, upload_to=""
                     ),
                 ),
                 ("size", models.PositiveIntegerField()),

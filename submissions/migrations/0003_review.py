@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import submissions.models
+import review.models
 
 
 class Migration(migrations.Migration):
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 (
                     "days_before",
                     models.JSONField(
-                        default=submissions.models.default_reminder_days,
+                        default=review.models.default_reminder_days,
                         help_text="Days before the deadline, e.g. [28, 14, 7, 1].",
                     ),
                 ),

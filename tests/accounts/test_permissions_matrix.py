@@ -75,8 +75,8 @@ def test_has_perm_scopes_roles_to_their_own_organisation(people, orgs):
     assert not viewer.has_perm("organisations.view_organisation_data", orgs["RJ2"])
     assert people["reviewer"].has_perm("organisations.view_organisation_data", orgs["RJ3"])
     assert not people["reviewer"].has_perm("organisations.edit_return", orgs["RJ3"])
-    assert people["reviewer"].has_perm("submissions.review_returns")
-    assert not people["analyst"].has_perm("submissions.review_returns")
+    assert people["reviewer"].has_perm("review.review_returns")
+    assert not people["analyst"].has_perm("review.review_returns")
     assert people["analyst"].has_perm("extracts.view_unsuppressed")
     assert not people["approver"].has_perm("extracts.view_unsuppressed")
 

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from submissions.models import Return, ReturnState, ReturnVersion
-from submissions.selectors import return_compute, warning_key
-from submissions.services import collection_create, collection_open, return_save_draft
+from returns.models import Return, ReturnState, ReturnVersion
+from returns.selectors import return_compute, warning_key
+from returns.services import collection_create, collection_open, return_save_draft
 from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -23,7 +23,7 @@ BASE = f"/returns/RJ1/{YEAR}/"
 def draft_without_indicator_2(people, orgs):
     """RJ1's open draft with every section but indicator 2 filled and explained."""
     from indicators import synthesise
-    from submissions.demo import values_from_row
+    from returns.demo import values_from_row
 
     today = timezone.localdate()
     collection = collection_create(

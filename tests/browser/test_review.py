@@ -12,8 +12,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from submissions.models import Return, ReturnQuery, ReturnState
-from submissions.services import return_submit
+from returns.models import Return, ReturnState
+from returns.services import return_submit
+from review.models import ReturnQuery
 from tests.conftest import TEST_PASSWORD, complete_mfa
 from tests.submissions.conftest import fill_and_explain, open_collection
 
@@ -25,7 +26,7 @@ YEAR = 2026
 def submitted(people: dict[str, Any], orgs: dict[str, Any]) -> dict[str, Return]:
     """This year's collection: RJ1 and RJ2 submitted (RJ1 with a warning explained), RJ3 not."""
     from indicators import synthesise
-    from submissions.demo import values_from_row
+    from returns.demo import values_from_row
 
     collection = open_collection(YEAR)
     row = synthesise(["SYN1"], range(YEAR, YEAR + 1), seed=7).to_dict("records")[0]

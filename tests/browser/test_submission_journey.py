@@ -22,11 +22,12 @@ from playwright.sync_api import expect
 
 from indicators import synthesise
 from organisations.models import OrganisationType
-from submissions.demo import values_from_row
-from submissions.models import Return, ReturnState, ReturnVersion, Upload
-from submissions.services import collection_create, collection_open
+from returns.demo import values_from_row
+from returns.models import Return, ReturnState, ReturnVersion
+from returns.services import collection_create, collection_open
 from tests.conftest import FULL, TEST_PASSWORD
 from tests.submissions.upload_helpers import cell_of, fill, workbook
+from uploads.models import Upload
 
 pytestmark = pytest.mark.browser
 YEAR = 2026

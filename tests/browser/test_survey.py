@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from submissions.models import SurveyResult
+from survey.models import SurveyResult
 from tests.browser.test_review import sign_in, sign_out
 from tests.submissions.conftest import open_collection
 

@@ -11,11 +11,12 @@ import pytest
 from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
-from submissions.models import Return, Upload
-from submissions.services.uploads import upload_process
+from returns.models import Return
 from tests.conftest import TEST_PASSWORD
 from tests.submissions.conftest import open_collection
 from tests.submissions.upload_helpers import csv_bytes, fill
+from uploads.models import Upload
+from uploads.services import upload_process
 
 pytestmark = pytest.mark.browser
 YEAR = 2026

@@ -8,7 +8,7 @@ from dashboards.profiles import organisation_profile, profile_rows
 from dashboards.snapshot import dashboard_open
 from extracts.suppression import MARK
 from organisations.models import Organisation
-from submissions.models import Return
+from returns.models import Return
 from tests.extracts import conftest as extracts_fixtures
 from tests.extracts.test_extracts_publication import _new_version
 

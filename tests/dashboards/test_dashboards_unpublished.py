@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from extracts.services import collection_publish
 from organisations.models import Organisation
-from submissions.models import Collection, Return, ReturnVersion
+from returns.models import Collection, Return, ReturnVersion
 
 pytestmark = pytest.mark.django_db
 

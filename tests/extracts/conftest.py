@@ -26,7 +26,7 @@ def _media(settings: Any, tmp_path: Any) -> None:
 
 
 def _seed(orgs: dict[str, Organisation]) -> list[Organisation]:
-    from submissions.demo import seed_history
+    from returns.demo import seed_history
 
     extra = [
         Organisation.objects.create(ods_code=code, name=f"{code} NHS TRUST", region=region)
@@ -43,7 +43,7 @@ def _seed(orgs: dict[str, Organisation]) -> list[Organisation]:
 
 def _publish() -> list[Any]:
     from extracts.services import collection_publish
-    from submissions.models import Collection
+    from returns.models import Collection
 
     return [
         collection_publish(collection=Collection.objects.get(year=year), actor="tests")

@@ -8,7 +8,7 @@ from audit.models import AuditEvent
 from extracts.models import ApiToken, Publication
 from extracts.release import release_open
 from extracts.services import api_token_create, publication_release_rebuild
-from submissions.models import Collection
+from returns.models import Collection
 from tests.extracts import conftest as extracts_fixtures
 
 pytestmark = pytest.mark.django_db

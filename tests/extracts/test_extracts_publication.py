@@ -6,7 +6,7 @@ import pytest
 from extracts.models import Publication, PublishedReturn
 from extracts.release import release_open
 from extracts.services import collection_publish
-from submissions.models import Return, ReturnVersion
+from returns.models import Return, ReturnVersion
 from tests.extracts import conftest as extracts_fixtures
 
 pytestmark = pytest.mark.django_db

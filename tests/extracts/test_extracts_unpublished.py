@@ -6,7 +6,7 @@ import pytest
 from audit.models import AuditEvent
 from extracts.models import Publication
 from extracts.services import PublicationRefused, collection_publish
-from submissions.models import Collection, Return
+from returns.models import Collection, Return
 
 pytestmark = pytest.mark.django_db
 

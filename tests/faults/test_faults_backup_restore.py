@@ -20,11 +20,12 @@ import pytest
 from django.db import connection
 
 from organisations.models import Organisation
-from submissions.demo import seed_history
-from submissions.models import Return, ReturnVersion, Upload
-from submissions.services.uploads import upload_receive
+from returns.demo import seed_history
+from returns.models import Return, ReturnVersion
 from tests.conftest import ROOT, _test_database_url
 from tests.submissions.upload_helpers import csv_bytes
+from uploads.models import Upload
+from uploads.services import upload_receive
 
 pytestmark = [
     pytest.mark.faults,
@@ -164,7 +165,7 @@ def test_backup_and_restore_round_trip_gives_back_every_row_and_file(
     after = dumpdata(scratch_database)
     assert after == before
     models = {row["model"] for row in after}
-    assert {"submissions.return", "submissions.returnversion", "submissions.upload"} <= models
+    assert {"submissions.return", "submissions.returnversion", "uploads"} <= models
     assert files_under(restored_media / "uploads") == files_before
     for upload in Upload.objects.all():
         assert files_before[upload.file.name] == upload.sha256

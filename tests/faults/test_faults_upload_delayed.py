@@ -14,9 +14,12 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from audit.models import AuditEvent
-from submissions.models import Return, Upload, UploadStatus
-from submissions.services import uploads as upload_services
-from submissions.services.uploads import (
+from returns.models import Return
+from tests.submissions.conftest import open_collection
+from tests.submissions.upload_helpers import csv_bytes
+from uploads import services as upload_services
+from uploads.models import Upload, UploadStatus
+from uploads.services import (
     upload_apply,
     upload_check_delayed,
     upload_process,
@@ -24,9 +27,7 @@ from submissions.services.uploads import (
     upload_recheck,
     upload_sweep_pending,
 )
-from submissions.upload.tasks import upload_process_task, upload_sweep_pending_task
-from tests.submissions.conftest import open_collection
-from tests.submissions.upload_helpers import csv_bytes
+from uploads.tasks import upload_process_task, upload_sweep_pending_task
 
 YEAR = 2026
 DELAYED = b"Checking is delayed"

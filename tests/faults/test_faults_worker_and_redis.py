@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from submissions.models import Return, Upload, UploadStatus
-from submissions.services.uploads import upload_receive
-from submissions.upload.tasks import upload_sweep_pending_task
+from returns.models import Return
 from tests.faults.conftest import OwnRedis, wait_for
 from tests.submissions.conftest import open_collection
 from tests.submissions.upload_helpers import csv_bytes
+from uploads.models import Upload, UploadStatus
+from uploads.services import upload_receive
+from uploads.tasks import upload_sweep_pending_task
 
 pytestmark = [
     pytest.mark.faults,

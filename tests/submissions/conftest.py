@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from organisations.models import Organisation, OrganisationType, Region
-from submissions.models import Collection, Return
-from submissions.services import collection_create, collection_open
+from returns.models import Collection, Return
+from returns.services import collection_create, collection_open
 
 YEAR = 2026
 
@@ -18,7 +18,7 @@ YEAR = 2026
 def synthetic_values() -> dict[int, dict[str, Any]]:
     """One synthetic organisation's complete values for 2025 and 2026 (they pass the checks)."""
     from indicators import synthesise
-    from submissions.demo import values_from_row
+    from returns.demo import values_from_row
 
     frame = synthesise(["SYN1"], range(2024, 2027), seed=7)
     return {int(row["year"]): values_from_row(row) for row in frame.to_dict("records")}
@@ -88,8 +88,8 @@ def draft(collection: Collection, trust: Organisation) -> Return:
 
 def fill_and_explain(return_: Return, values: dict[str, Any], actor: Any) -> Return:
     """Saves ``values`` into the draft and an explanation for every warning they raise."""
-    from submissions.selectors import return_compute, warning_key
-    from submissions.services import return_save_draft
+    from returns.selectors import return_compute, warning_key
+    from returns.services import return_save_draft
 
     return_ = return_save_draft(
         return_=return_, actor=actor, expected_version=return_.version, values=values
@@ -139,7 +139,7 @@ def sign_off(approver: User) -> dict[str, Any]:
 @pytest.fixture
 def submit(sign_off: dict[str, Any], submitter: User) -> Any:
     """Submits a return as the submitter with valid sign-off; keyword overrides allowed."""
-    from submissions.services import return_submit
+    from returns.services import return_submit
 
     def _submit(return_: Return, **overrides: Any) -> Any:
         kwargs = {**sign_off, "actor": submitter, **overrides}

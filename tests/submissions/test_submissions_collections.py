@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 
 from audit.models import AuditEvent
 from organisations.models import OrganisationType
-from submissions.exceptions import TransitionNotAllowed
-from submissions.models import Collection, CollectionStatus, Return, ReturnState
-from submissions.services import collection_close, collection_create, collection_open
+from returns.exceptions import TransitionNotAllowed
+from returns.models import Collection, CollectionStatus, Return, ReturnState
+from returns.services import collection_close, collection_create, collection_open
 
 pytestmark = pytest.mark.django_db
 

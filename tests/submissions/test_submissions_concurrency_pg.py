@@ -13,10 +13,10 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from submissions.exceptions import ReturnConflict
-from submissions.models import Return
-from submissions.services import collection_create, collection_open, return_save_draft
-from submissions.services import returns as return_services
+from returns.exceptions import ReturnConflict
+from returns.models import Return
+from returns.services import collection_create, collection_open, return_save_draft
+from returns.services import returns as return_services
 
 
 @pytest.mark.django_db(transaction=True)

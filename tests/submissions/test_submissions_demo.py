@@ -8,9 +8,9 @@ import pytest
 
 from indicators import compute_return
 from organisations.models import Organisation
-from submissions.demo import FIRST_YEAR, seed_history
-from submissions.models import Collection, CollectionStatus, Return, ReturnState, ReturnVersion
-from submissions.selectors import return_previous_values, unexplained_warnings
+from returns.demo import FIRST_YEAR, seed_history
+from returns.models import Collection, CollectionStatus, Return, ReturnState, ReturnVersion
+from returns.selectors import return_previous_values, unexplained_warnings
 
 
 def _counts() -> tuple[int, int, int]:
@@ -106,7 +106,7 @@ def test_seed_history_skips_years_before_an_organisation_opened(
 def test_seed_history_leaves_an_edited_rj1_draft_alone(
     seeded: list[Organisation], submitter: Any
 ) -> None:
-    from submissions.services import return_save_draft
+    from returns.services import return_save_draft
 
     rj1 = Return.objects.get(collection__year=2026, organisation__ods_code="RJ1")
     edited = return_save_draft(

@@ -13,11 +13,11 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from submissions.exceptions import ReturnConflict
-from submissions.models import Return, ReturnState, ReturnVersion
-from submissions.review.presenters import version_changes
-from submissions.review.services import query_raise
-from submissions.services import return_accept, return_reopen, return_save_draft
+from returns.exceptions import ReturnConflict
+from returns.models import Return, ReturnState, ReturnVersion
+from returns.services import return_accept, return_reopen, return_save_draft
+from review.presenters import version_changes
+from review.services import query_raise
 from tests.submissions.test_submissions_review_views import REVIEW, history, rj1  # noqa: F401
 from tests.submissions.test_submissions_views_forms import reload
 

@@ -5,9 +5,9 @@ from typing import Any
 import pytest
 
 from audit.models import AuditEvent
-from submissions.exceptions import InvalidValues, ReturnConflict, TransitionNotAllowed
-from submissions.models import Return, ReturnState
-from submissions.services import return_advance, return_save_draft
+from returns.exceptions import InvalidValues, ReturnConflict, TransitionNotAllowed
+from returns.models import Return, ReturnState
+from returns.services import return_advance, return_save_draft
 
 
 def _snapshot(return_: Return) -> tuple[Any, ...]:
@@ -171,7 +171,7 @@ def test_return_not_started_and_late_are_derived_not_states(draft: Return, submi
 
     from django.utils import timezone
 
-    from submissions.models import Collection
+    from returns.models import Collection
 
     assert list(Return.objects.not_started()) == [draft]
     assert not Return.objects.late().exists()

@@ -18,11 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from submissions import emails
-from submissions.email_schedule import email_beat_schedule
-from submissions.email_tasks import email_send, email_sweep
-from submissions.emails import MAX_ATTEMPTS, email_enqueue
-from submissions.models import EmailKind, EmailRecord, Return, ReturnState
+from notifications import services as emails
+from notifications.models import EmailKind, EmailRecord
+from notifications.schedule import email_beat_schedule
+from notifications.services import MAX_ATTEMPTS, email_enqueue
+from notifications.tasks import email_send, email_sweep
+from returns.models import Return, ReturnState
 from tests.submissions.conftest import YEAR
 from tests.submissions.test_submissions_views_forms import open_year, reload
 from tests.submissions.test_submissions_views_signoff import sign_off_data
@@ -160,7 +161,7 @@ def test_broker_down_the_action_succeeds_and_the_sweep_sends_the_email_once(
     client = client_for(people["submitter"])
 
     with (
-        caplog.at_level(logging.WARNING, logger="submissions.emails"),
+        caplog.at_level(logging.WARNING, logger="notifications.services"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(f"{SIGN_OFF}ask/", {"expected_version": str(ready.version)})
@@ -448,10 +449,24 @@ def test_national_admins_see_the_outbox_in_the_admin_without_bodies(people, clie
         )  # fmt: skip
 
     admin = client_for(people["admin"])
-    listing = admin.get("/admin/submissions/emailrecord/?sent_at__isempty=1")
+    listing = admin.get("/admin/notifications/emailrecord/?sent_at__isempty=1")
     record = EmailRecord.objects.get()
-    detail = admin.get(f"/admin/submissions/emailrecord/{record.pk}/change/")
+    detail = admin.get(f"/admin/notifications/emailrecord/{record.pk}/change/")
 
     assert listing.status_code == 200 and "You are invited" in listing.content.decode()
     assert detail.status_code == 200 and "secret one-time link" not in detail.content.decode()
-    assert client_for(people["reviewer"]).get("/admin/submissions/emailrecord/").status_code == 302
+    reviewer = client_for(people["reviewer"])
+    assert reviewer.get("/admin/notifications/emailrecord/").status_code == 302
+
+
+def test_old_admin_addresses_of_moved_models_redirect_to_their_new_app(people, client_for):
+    admin = client_for(people["admin"])
+
+    outbox = admin.get("/admin/submissions/emailrecord/?sent_at__isempty=1")
+    returns_list = admin.get("/admin/submissions/return/")
+    unknown = admin.get("/admin/submissions/nothing/")
+
+    assert outbox.status_code == 301
+    assert outbox["Location"] == "/admin/notifications/emailrecord/?sent_at__isempty=1"
+    assert returns_list["Location"] == "/admin/returns/return/"
+    assert unknown.status_code == 404

@@ -16,9 +16,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from submissions.models import EmailRecord, ReminderPlan, Return
-from submissions.review.reminders import reminder_due, reminders_run, reminders_send_scheduled
-from submissions.review.tasks import review_send_reminders
+from notifications.models import EmailRecord
+from returns.models import Return
+from review.models import ReminderPlan
+from review.reminders import reminder_due, reminders_run, reminders_send_scheduled
+from review.tasks import review_send_reminders
 from tests.submissions.conftest import make_organisation, open_collection
 
 TODAY = timezone.localdate()
@@ -111,7 +113,7 @@ def test_each_scheduled_point_sends_its_own_reminder(
 def test_closed_or_unopened_collections_send_nothing(
     reminder_setup, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
 ):
-    from submissions.services import collection_close
+    from returns.services import collection_close
 
     collection_close(collection=reminder_setup["collection"], actor="tests")
     with django_capture_on_commit_callbacks(execute=True):

@@ -12,20 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from notifications.models import EmailRecord
 from organisations.models import Organisation
-from submissions.models import (
-    EmailRecord,
-    ExplanationVerdict,
-    QueryMessage,
-    QuerySide,
-    QueryStatus,
-    Return,
-    ReturnQuery,
-    ReturnState,
-    ReturnVersion,
-)
-from submissions.review.services import query_raise, warning_key_of
-from submissions.services import collection_close, return_accept, return_save_draft
+from returns.models import Return, ReturnState, ReturnVersion
+from returns.services import collection_close, return_accept, return_save_draft
+from review.models import ExplanationVerdict, QueryMessage, QuerySide, QueryStatus, ReturnQuery
+from review.services import query_raise, warning_key_of
 from tests.submissions.conftest import YEAR, make_organisation
 from tests.submissions.test_submissions_views_forms import open_year, reload
 
@@ -234,7 +226,7 @@ def test_review_page_shows_figures_last_year_change_and_peers(history, people, c
 
 def test_review_page_peer_quartiles(history, people, client_for, synthetic_values, fill, submit):
     from indicators import synthesise
-    from submissions.demo import values_from_row
+    from returns.demo import values_from_row
 
     frame = synthesise([f"P{n}" for n in range(6)], range(YEAR, YEAR + 1), seed=11)
     for n, row in enumerate(frame.to_dict("records")):
@@ -319,7 +311,7 @@ def test_query_round_trip_with_the_organisation(
 
 
 def test_version_diff_lists_each_changed_item(history, people, fill, submit, synthetic_values):
-    from submissions.review.presenters import version_changes
+    from review.presenters import version_changes
 
     return_ = rj1(history)
     query_raise(return_=return_, actor=people["reviewer"], expected_version=return_.version,

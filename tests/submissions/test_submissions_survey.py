@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 
 from audit.models import AuditEvent
-from submissions.models import Return, ReturnVersion, SurveyLoad, SurveyResult
-from submissions.presenters import SECTION_BY_SLUG, return_picture, section_grids
-from submissions.review.presenters import version_picture
-from submissions.selectors import return_prefill
-from submissions.survey.parser import MAX_FILE_BYTES, parse_survey
-from submissions.survey.selectors import percent_value, survey_values
-from submissions.survey.services import SurveyLoadRefused, survey_load
+from returns.models import Return, ReturnVersion
+from returns.presenters import SECTION_BY_SLUG, return_picture, section_grids
+from returns.selectors import return_prefill
+from review.presenters import version_picture
+from survey.models import SurveyLoad, SurveyResult
+from survey.parser import MAX_FILE_BYTES, parse_survey
+from survey.selectors import percent_value, survey_values
+from survey.services import SurveyLoadRefused, survey_load
 from tests.submissions.test_submissions_views_forms import YEAR, open_year
 
 pytestmark = pytest.mark.django_db
@@ -396,7 +397,7 @@ def test_a_figure_typed_over_the_survey_is_stored_and_marked_local(draft, people
 
 
 def test_reviewers_see_which_figures_are_local(draft, people, client_for):
-    from submissions.services import return_save_draft
+    from returns.services import return_save_draft
 
     return_save_draft(
         return_=draft, actor=people["submitter"], expected_version=draft.version,
@@ -438,9 +439,9 @@ def test_template_download_has_the_survey_figures(draft, people, client_for):
 def test_an_uploaded_template_keeps_survey_figures_pre_filled_unless_changed(
     draft, people, client_for
 ):
-    from submissions.upload.checks import check_upload
-    from submissions.upload.parser import parse_upload
     from tests.submissions.upload_helpers import fill
+    from uploads.checks import check_upload
+    from uploads.parser import parse_upload
 
     template = client_for(people["submitter"]).get(f"/returns/RJ1/{YEAR}/template.xlsx").content
     prefill = return_prefill(return_=draft)
@@ -481,7 +482,7 @@ def test_a_submission_freezes_the_survey_figures_it_was_checked_with(
 
     from django.utils import timezone
 
-    from submissions.services import return_submit
+    from returns.services import return_submit
     from tests.submissions.conftest import fill_and_explain
 
     typed = {

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
-from submissions.models import Return
-from submissions.services import return_check, return_save_draft
-from submissions.tasks import return_validate
+from returns.models import Return
+from returns.services import return_check, return_save_draft
+from returns.tasks import return_validate
 
 
 def test_return_validate_runs_after_the_save_commits(
@@ -37,8 +37,8 @@ def test_return_validate_task_takes_an_id(draft: Return, eager_tasks: None) -> N
 def test_return_check_drops_its_result_when_a_save_lands_meanwhile(
     draft: Return, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from submissions.selectors import return_compute
-    from submissions.services import returns as return_services
+    from returns.selectors import return_compute
+    from returns.services import returns as return_services
 
     def compute_while_someone_saves(**kwargs: Any) -> Any:
         Return.objects.filter(pk=draft.pk).update(version=2)
@@ -58,7 +58,7 @@ def test_return_validate_is_processed_by_a_real_worker(
     from django.utils import timezone
 
     from accounts.models import User
-    from submissions.services import collection_create, collection_open
+    from returns.services import collection_create, collection_open
 
     make_org("RWK")
     today = timezone.localdate()

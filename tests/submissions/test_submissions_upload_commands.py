@@ -36,7 +36,7 @@ def template_file(draft: Any, tmp_path: Path) -> Path:
 def test_make_template_writes_the_downloaded_template(
     draft: Any, submitter: Any, tmp_path: Path
 ) -> None:
-    from submissions.services import return_save_draft
+    from returns.services import return_save_draft
 
     return_save_draft(
         return_=draft, actor=submitter, expected_version=1, values={"i4.training.white": 8}
@@ -118,7 +118,7 @@ def test_process_upload_in_a_real_process_under_a_3_gb_address_space_limit(
     """Run as support would, under ``prlimit --as=3000000000``: a file is refused before the
     database is needed, so this runs anywhere. The dense grid makes the reader ask for far more
     memory than the child's limit: it is refused, not a crash of the command."""
-    from submissions.upload.template import build_template
+    from uploads.template import build_template
 
     if case == "nul-bytes":
         path = tmp_path / "bad.csv"

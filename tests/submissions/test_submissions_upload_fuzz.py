@@ -29,13 +29,13 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from indicators.dictionary import ITEM_BY_CODE, ITEMS
-from submissions.upload import extract
-from submissions.upload.checks import check_upload
-from submissions.upload.layout import STAMP_NAMES, defined_name
-from submissions.upload.parser import OLE_MAGIC, ZIP_MAGIC, ParsedUpload, parse_upload, sniff
-from submissions.upload.sandbox import CPU_SECONDS, MEMORY_BYTES
-from submissions.upload.template import build_template
 from tests.submissions.upload_helpers import save
+from uploads import extract
+from uploads.checks import check_upload
+from uploads.layout import STAMP_NAMES, defined_name
+from uploads.parser import OLE_MAGIC, ZIP_MAGIC, ParsedUpload, parse_upload, sniff
+from uploads.sandbox import CPU_SECONDS, MEMORY_BYTES
+from uploads.template import build_template
 
 ODS, YEAR = "RJ1", 2026
 REFUSAL_CODE = re.compile(r"U[01][0-9]{2}")

@@ -13,11 +13,6 @@ from typing import Any
 import pytest
 
 from indicators.dictionary import ITEMS
-from submissions.upload.checks import check_upload
-from submissions.upload.layout import STAMP_NAMES, defined_name, input_cells
-from submissions.upload.parser import parse_upload
-from submissions.upload.report import problem_report_csv
-from submissions.upload.template import build_template
 from tests.submissions.upload_helpers import (
     cell_of,
     csv_bytes,
@@ -26,6 +21,11 @@ from tests.submissions.upload_helpers import (
     save,
     workbook,
 )
+from uploads.checks import check_upload
+from uploads.layout import STAMP_NAMES, defined_name, input_cells
+from uploads.parser import parse_upload
+from uploads.report import problem_report_csv
+from uploads.template import build_template
 
 ODS, YEAR = "RJ1", 2026
 
@@ -39,7 +39,7 @@ def template() -> bytes:
 def complete_values() -> dict[str, object]:
     """A complete, valid return (synthetic), as typed values."""
     from indicators import synthesise
-    from submissions.demo import values_from_row
+    from returns.demo import values_from_row
 
     frame = synthesise(["SYN1"], range(2025, 2027), seed=3)
     rows = {int(row["year"]): values_from_row(row) for row in frame.to_dict("records")}
@@ -345,7 +345,7 @@ def test_parsing_is_bounded_in_memory(template: bytes) -> None:
 
 
 def test_parsing_is_bounded_in_time(template: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    from submissions.upload import sandbox
+    from uploads import sandbox
 
     monkeypatch.setattr(sandbox, "EXTRACT", sandbox.EXTRACT.with_name("missing.py"))
     slow = sandbox.extract_bounded(template, "xlsx")

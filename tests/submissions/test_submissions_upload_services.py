@@ -9,10 +9,13 @@ from typing import Any
 import pytest
 
 from audit.models import AuditEvent
-from submissions.exceptions import ReturnConflict, TransitionNotAllowed
-from submissions.models import Return, ReturnState, Upload, UploadStatus
-from submissions.services import return_save_draft
-from submissions.services.uploads import (
+from returns.exceptions import ReturnConflict, TransitionNotAllowed
+from returns.models import Return, ReturnState
+from returns.services import return_save_draft
+from tests.submissions.conftest import open_collection
+from tests.submissions.upload_helpers import csv_bytes, fill
+from uploads.models import Upload, UploadStatus
+from uploads.services import (
     UploadRefused,
     upload_apply,
     upload_process,
@@ -20,10 +23,8 @@ from submissions.services.uploads import (
     upload_recheck,
     upload_reject,
 )
-from submissions.upload.tasks import upload_process_task
-from submissions.upload.template import build_template
-from tests.submissions.conftest import open_collection
-from tests.submissions.upload_helpers import csv_bytes, fill
+from uploads.tasks import upload_process_task
+from uploads.template import build_template
 
 YEAR = 2026
 
@@ -203,7 +204,7 @@ def test_apply_after_the_draft_changed_is_a_conflict_and_changes_nothing(
 def test_prefilled_previous_year_items_are_not_changes(
     draft: Return, submitter: Any, synthetic_values: dict[int, Any], monkeypatch: Any
 ) -> None:
-    from submissions.services import uploads
+    from uploads import services as uploads
 
     last_year = {"i3.workforce.white": 900, "i3.workforce.bme": 100,
                  "i3.disciplinary.white": 9, "i3.disciplinary.bme": 3}  # fmt: skip
@@ -252,8 +253,7 @@ def test_upload_is_processed_by_a_real_worker(
 
     registered = app.control.inspect(destination=[celery_worker_process]).registered() or {}
     assert "submissions.upload_process" in registered.get(celery_worker_process, []), (
-        "the worker does not know the upload task: submissions/tasks.py must import "
-        "submissions.upload.tasks"
+        "the worker does not know the upload task: UploadsConfig.ready must import uploads.tasks"
     )
     settings.MEDIA_ROOT = live.BASE_DIR / "var" / "media"  # the worker's (shared) storage
     organisation = make_org("RWK")

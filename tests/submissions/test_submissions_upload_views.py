@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from submissions.models import Return, Upload, UploadStatus
-from submissions.services import return_save_draft
-from submissions.services.uploads import upload_process, upload_receive
+from returns.models import Return
+from returns.services import return_save_draft
 from tests.submissions.conftest import open_collection
 from tests.submissions.upload_helpers import csv_bytes, fill
+from uploads.models import Upload, UploadStatus
+from uploads.services import upload_process, upload_receive
 
 YEAR = 2026
 

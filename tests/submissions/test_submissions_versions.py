@@ -4,14 +4,14 @@ from typing import Any
 
 import pytest
 
-from submissions.models import Return, ReturnState, ReturnVersion
-from submissions.selectors import (
+from returns.models import Return, ReturnState, ReturnVersion
+from returns.selectors import (
     return_compute,
     return_prefill,
     return_previous_values,
     return_previous_version,
 )
-from submissions.services import return_accept, return_query, return_save_draft
+from returns.services import return_accept, return_query, return_save_draft
 
 
 def test_return_version_cannot_be_changed_or_deleted(ready_draft: Return, submit: Any) -> None:
@@ -46,7 +46,7 @@ def _accept_last_year(
     make_org: Any, submit: Any, fill: Any, reviewer: Any, submitter: Any, values: dict[str, Any]
 ) -> tuple[Return, Return]:
     """A 2025 collection with the trust's return accepted, and the 2026 draft."""
-    from submissions.models import Collection
+    from returns.models import Collection
 
     from_2025 = Return.objects.get(collection__year=2025)
     from_2025 = fill(from_2025, values, submitter)
@@ -65,7 +65,7 @@ def two_years(db: None, trust: Any) -> None:
 
     from django.utils import timezone
 
-    from submissions.services import collection_create, collection_open
+    from returns.services import collection_create, collection_open
 
     today = timezone.localdate()
     for year in (2025, 2026):

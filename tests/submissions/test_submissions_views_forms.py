@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from indicators import ITEMS
 from organisations.models import Organisation
-from submissions.models import Return, ReturnState
-from submissions.services import collection_create, collection_open, return_save_draft
+from returns.models import Return, ReturnState
+from returns.services import collection_create, collection_open, return_save_draft
 
 YEAR = 2026
 BASE = f"/returns/RJ1/{YEAR}/"
@@ -417,7 +417,7 @@ def test_details_bad_input_is_an_error(returns, people, client_for, section, fie
 def test_indicator_3_previous_year_is_prefilled_and_not_stored_unchanged(
     returns, people, client_for, synthetic_values, fill, sign_off
 ):
-    from submissions.services import return_accept, return_submit
+    from returns.services import return_accept, return_submit
 
     open_year(YEAR - 1)
     last = Return.objects.get(organisation__ods_code="RJ1", collection__year=YEAR - 1)
@@ -483,7 +483,7 @@ def test_viewer_sees_values_without_boxes(returns, people, client_for):
 
 
 def test_task_list_shows_each_sections_status(returns, people, client_for):
-    from submissions.presenters import SECTION_BY_SLUG, Status, return_picture
+    from returns.presenters import SECTION_BY_SLUG, Status, return_picture
 
     return_ = i2_filled(returns["RJ1"], people["submitter"])  # complete, no warnings
     return_ = return_save_draft(

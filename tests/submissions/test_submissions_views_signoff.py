@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from submissions.models import Return, ReturnState, ReturnVersion
+from returns.models import Return, ReturnState, ReturnVersion
 from tests.submissions.test_submissions_views_forms import BASE, YEAR, open_year, reload
 
 TODAY = timezone.localdate()

@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from submissions.exceptions import SubmissionBlocked, TransitionNotAllowed
-from submissions.models import Collection, Return, ReturnState, ReturnVersion
-from submissions.selectors import return_compute, warning_key
-from submissions.services import (
+from returns.exceptions import SubmissionBlocked, TransitionNotAllowed
+from returns.models import Collection, Return, ReturnState, ReturnVersion
+from returns.selectors import return_compute, warning_key
+from returns.services import (
     collection_close,
     return_accept,
     return_query,
@@ -21,7 +21,7 @@ from submissions.services import (
 
 def _events(return_: Return) -> list[str]:
     return list(
-        AuditEvent.objects.filter(object_id=str(return_.pk), object_type="submissions.return")
+        AuditEvent.objects.filter(object_id=str(return_.pk), object_type="returns.return")
         .order_by("id")
         .values_list("action", flat=True)
     )
@@ -271,7 +271,7 @@ def test_return_reopen_refused_when_submitted(
 def test_reviewer_transition_with_a_stale_version_is_a_conflict(
     ready_draft: Return, submit: Any, reviewer: Any
 ) -> None:
-    from submissions.exceptions import ReturnConflict
+    from returns.exceptions import ReturnConflict
 
     submit(ready_draft)
     seen = Return.objects.get(pk=ready_draft.pk)

@@ -9,7 +9,7 @@ from typing import Any
 
 import openpyxl
 
-from submissions.upload.layout import defined_name
+from uploads.layout import defined_name
 
 
 def workbook(data: bytes) -> Any:

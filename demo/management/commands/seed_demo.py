@@ -1,0 +1,54 @@
+"""`manage.py seed_demo`: the demo data for the embedded portal (refuses to run with DEBUG off)."""
+
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, seed_demo_users
+from extracts.demo import publish_demo_history
+from organisations.models import Organisation
+from organisations.ods import parse_ods_register
+from organisations.services import organisation_import_register, organisation_seed_demo
+from returns.demo import seed_history
+
+
+def _register() -> Path:
+    """The ODS register shipped with the organisations app."""
+    return Path(apps.get_app_config("organisations").path) / "data" / "etr.csv"
+
+
+class Command(BaseCommand):
+    help = "Load demo data: the ODS register, demo ICBs and providers, demo users, WRES history."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("seed_demo only runs with DEBUG on: it must never touch live data.")
+        result = parse_ods_register(_register().read_bytes())
+        if result.problems:
+            raise CommandError(f"The shipped register is damaged: {result.problems[0]}")
+        report = organisation_import_register(rows=result.rows)
+        created = organisation_seed_demo()
+        users = seed_demo_users()
+        history = seed_history(
+            organisations=Organisation.objects.filter(closed_on__isnull=True),
+            current_year=timezone.localdate().year,
+        )
+        published = publish_demo_history(before_year=timezone.localdate().year)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Trusts: {report.summary()}. "
+                f"Demo ICBs and independent providers: {created} created. "
+                f"Demo users: {users} created. WRES history (synthetic): {history.summary()}. "
+                f"Collections published: {published}."
+            )
+        )
+        self.stdout.write(
+            "Demo sign-in (any of): "
+            + ", ".join(user.email for user in DEMO_USERS)
+            + f"\nDemo password: {DEMO_PASSWORD}"
+            + f"\nNational users' authenticator secret (TOTP, base32): {DEMO_TOTP_SECRET}"
+        )

@@ -1,0 +1,1 @@
+"""The email outbox: every email the portal sends."""

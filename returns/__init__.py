@@ -1,0 +1,1 @@
+"""Collections, returns and their versions: the task list, forms, checks and sign-off."""

@@ -1,9 +1,0 @@
-"""URLs of the national Staff Survey load (`/returns/survey/`)."""
-
-from django.urls import URLPattern, path
-
-from submissions.survey import views
-
-urlpatterns: list[URLPattern] = [
-    path("survey/", views.survey_load_view, name="survey_load"),
-]

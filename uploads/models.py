@@ -1,0 +1,111 @@
+"""Uploads of the spreadsheet template or a CSV file, and where their files are kept (ADR 0005).
+
+The table keeps the name it had in the `submissions` app (ADR 0015).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.db import models
+from django.utils.functional import cached_property
+
+
+class UploadStatus(models.TextChoices):
+    """An upload's own status; it never changes the return's state."""
+
+    RECEIVED = "received", "Received"
+    CHECKING = "checking", "Checking"
+    READY = "ready", "Ready to apply"
+    APPLIED = "applied", "Applied"
+    REJECTED = "rejected", "Rejected"
+
+
+class PrivateUploadStorage(FileSystemStorage):
+    """Uploaded files under ``MEDIA_ROOT/uploads``, with no URL: they are never served.
+
+    The location follows ``MEDIA_ROOT`` (also when tests override it). In full mode the web and
+    worker processes must share it (a shared volume, or a ``STORAGES["uploads"]`` backend).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(base_url=None)
+
+    @cached_property
+    def base_location(self) -> str:  # type: ignore[override]
+        return str(Path(settings.MEDIA_ROOT) / "uploads")
+
+    def url(self, name: str | None) -> str:
+        raise NotImplementedError("Uploaded files are private and have no URL")
+
+
+def upload_storage() -> Storage:
+    """The storage of uploaded files: ``STORAGES["uploads"]`` if configured, else private files."""
+    if "uploads" in settings.STORAGES:
+        return storages["uploads"]
+    return PrivateUploadStorage()
+
+
+class Upload(models.Model):
+    """One uploaded template or CSV file for a return, and what checking it found.
+
+    The file is stored unchanged; `result` holds the parsed values, located problems, computed
+    metrics and the changes applying it would make, worked out against `return_version`.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="uploads"
+    )
+    wres_return = models.ForeignKey(
+        "returns.Return", on_delete=models.PROTECT, related_name="uploads", verbose_name="return"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    original_filename = models.CharField(max_length=255)
+    file = models.FileField(storage=upload_storage, max_length=255)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=20, choices=UploadStatus.choices, default=UploadStatus.RECEIVED, db_index=True
+    )
+    result = models.JSONField(null=True, blank=True, editable=False)
+    return_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The return's version the result was worked out against."
+    )
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it was applied or discarded."
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    file_deleted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the retention policy deleted the stored file (the row and result stay).",
+    )
+
+    class Meta:
+        db_table = "submissions_upload"
+        ordering = ("-created_at", "-pk")
+        indexes = [models.Index(fields=("wres_return", "created_at"))]
+
+    def __str__(self) -> str:
+        return f"Upload {self.pk} ({self.original_filename}) for {self.wres_return}"
+
+    @property
+    def is_done(self) -> bool:
+        """Checked (ready, applied or rejected): nothing more will happen by itself."""
+        return self.status not in (UploadStatus.RECEIVED, UploadStatus.CHECKING)
+
+    @property
+    def file_is_deleted(self) -> bool:
+        """The stored file was deleted under the retention policy (see `uploads.retention`)."""
+        return self.file_deleted_at is not None
