@@ -249,13 +249,13 @@ class ReturnPicture:
             if not given:
                 return Status.NOT_STARTED
             return Status.COMPLETED if len(given) == len(section.details) else Status.IN_PROGRESS
-        if self.errors_of(section):
-            return Status.HAS_ERRORS
         values = self.values
         items = section.items
         filled = [item for item in items if item.code in values]
         if not filled:
-            return Status.NOT_STARTED
+            return Status.NOT_STARTED  # nothing typed yet: nothing to correct either
+        if self.errors_of(section):
+            return Status.HAS_ERRORS
         needed = [item for item in items if item.required] or list(items)
         complete = all(item.code in values for item in needed)
         explained = not unexplained_warnings(self.warnings_of(section), self.return_.explanations)

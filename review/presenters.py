@@ -10,10 +10,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from indicators import ITEM_BY_CODE, METRIC_BY_CODE, METRICS, compute_return, format_value
+from indicators import METRIC_BY_CODE, METRICS, compute_return, format_value
 from indicators.dictionary import STAFF_GROUPS
+from returns.changes import Change, version_changes  # noqa: F401 - the review page uses both
 from returns.models import Return, ReturnVersion
-from returns.presenters import DETAIL_BY_NAME, ReturnPicture, Section, value_text
+from returns.presenters import ReturnPicture, Section
 from survey.selectors import survey_sources, survey_values
 
 #: The key figures that get peer context (quartile among organisations of the same type).
@@ -178,58 +179,3 @@ def review_figures(
             )
         )
     return rows
-
-
-@dataclass(slots=True)
-class Change:
-    code: str
-    label: str
-    before: str
-    after: str
-
-
-def version_changes(older: ReturnVersion, newer: ReturnVersion) -> list[Change]:
-    """Field by field, what changed from one version to the next: values, then explanations,
-    then details (contact, narrative, links), each labelled as the forms label it."""
-    changes = []
-    old_values, new_values = older.values, newer.values
-    for code in sorted(set(old_values) | set(new_values), key=_item_order):
-        before, after = old_values.get(code), new_values.get(code)
-        if before != after:
-            item = ITEM_BY_CODE.get(code)
-            changes.append(
-                Change(
-                    code,
-                    item.label if item else code,
-                    value_text(before) or "Empty",
-                    value_text(after) or "Empty",
-                )
-            )
-    for key in sorted(set(older.explanations) | set(newer.explanations)):
-        before, after = str(older.explanations.get(key, "")), str(newer.explanations.get(key, ""))
-        if before != after:
-            changes.append(
-                Change(key, f"Explanation of {key}", before or "Empty", after or "Empty")
-            )
-    for name in sorted(set(older.details) | set(newer.details), key=_detail_order):
-        before, after = str(older.details.get(name, "")), str(newer.details.get(name, ""))
-        if before != after:
-            detail = DETAIL_BY_NAME.get(name)
-            label = detail.label if detail is not None else name.replace("_", " ").capitalize()
-            changes.append(Change(name, label, before or "Empty", after or "Empty"))
-    return changes
-
-
-_ITEM_INDEX = {code: index for index, code in enumerate(ITEM_BY_CODE)}
-
-
-def _item_order(code: str) -> tuple[int, str]:
-    return (_ITEM_INDEX.get(code, len(_ITEM_INDEX)), code)
-
-
-_DETAIL_INDEX = {name: index for index, name in enumerate(DETAIL_BY_NAME)}
-
-
-def _detail_order(name: str) -> tuple[int, str]:
-    """The task list's order (contact, narrative, links); unknown names last."""
-    return (_DETAIL_INDEX.get(name, len(_DETAIL_INDEX)), name)

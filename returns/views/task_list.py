@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from returns.answers import EMPTY, return_summary
 from returns.exceptions import InvalidValues, ReturnConflict, TransitionNotAllowed
 from returns.forms import SectionForm, field_name
 from returns.models import Return
@@ -22,6 +23,7 @@ from returns.presenters import (
     Section,
     Status,
     headline,
+    issue_section,
     return_picture,
     section_figures,
     section_get,
@@ -100,10 +102,17 @@ def _task_items(return_: Return, picture: ReturnPicture) -> list[dict[str, Any]]
 
 
 def _check_status(return_: Return, picture: ReturnPicture) -> Status:
+    """ "Has errors" only for errors to correct in what was typed: an empty answer is not one
+    until the return is signed off (the sign-off page lists what is missing)."""
     if not return_.is_editable:
         return Status.COMPLETED
-    if picture.full.has_errors:
-        return Status.HAS_ERRORS
+    started = {s.slug for s in SECTIONS if picture.status(s) is not Status.NOT_STARTED}
+    for issue in picture.full.issues:
+        if issue.severity != "error" or issue.code == EMPTY:
+            continue
+        section = issue_section(issue)
+        if section is None or section.slug in started:
+            return Status.HAS_ERRORS
     return Status.NOT_STARTED
 
 
@@ -249,6 +258,10 @@ def _values_to_save(form: SectionForm, picture: ReturnPicture) -> dict[str, obje
     }
 
 
+def _count(number: int, noun: str) -> str:
+    return f"the {noun}" if number == 1 else f"the {number} {noun}s"
+
+
 def _after_save(request: HttpRequest, return_: Return, section: Section) -> HttpResponse:
     return_.refresh_from_db()
     fresh = return_picture(return_)
@@ -257,13 +270,20 @@ def _after_save(request: HttpRequest, return_: Return, section: Section) -> Http
         for _, issue, text in warning_rows(fresh.warnings_of(section), return_.explanations)
         if not text.strip()
     ]
-    if section.has_items and (unexplained or fresh.errors_of(section)):
+    errors = fresh.errors_of(section)
+    if section.has_items and (unexplained or errors):
+        # Stays on the section, and says why at the top of the page (where the message shows).
+        todo = []
+        if errors:
+            todo.append(f"correct {_count(len(errors), 'error')}")
+        if unexplained:
+            todo.append(f"explain {_count(len(unexplained), 'warning')}")
         messages.info(
             request,
-            "Your figures are saved. Check the figures and problems below, and explain each "
-            "warning, before you continue.",
+            f"Your figures are saved, but this section is not finished: {' and '.join(todo)} "
+            "below, then continue.",
         )
-        return redirect(_url("section", return_, section.slug) + "#figures")
+        return redirect(_url("section", return_, section.slug))
     if request.POST.get("action") == "stay":
         messages.success(request, "Your changes are saved.")
         return redirect(_url("section", return_, section.slug))
@@ -292,11 +312,12 @@ def return_check_view(request: HttpRequest, ods_code: str, year: int) -> HttpRes
             form.add_error(None, read_only_reason(return_))
             status = 409
         elif form.is_valid():
+            expected = form.cleaned_data["expected_version"]
             try:
-                return_save_draft(
+                saved = return_save_draft(
                     return_=return_,
                     actor=request.user,  # type: ignore[arg-type]
-                    expected_version=form.cleaned_data["expected_version"],
+                    expected_version=expected,
                     explanations=form.explanation_values(),
                 )
             except (ReturnConflict, TransitionNotAllowed) as error:
@@ -305,34 +326,42 @@ def return_check_view(request: HttpRequest, ods_code: str, year: int) -> HttpRes
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
-                messages.success(request, "Your explanations are saved.")
-                return redirect(_url("check", return_))
-    rows = []
-    for section in SECTIONS:
-        rows.append(
-            {
-                "section": section,
-                "status": picture.status(section),
-                "errors": picture.errors_of(section, full=True) if section.has_items else [],
-                "warnings": picture.warnings_of(section) if section.has_items else [],
-                "warning_rows": warning_rows(picture.warnings_of(section), return_.explanations),
-                "href": _url("section", return_, section.slug),
-            }
-        )
-    other_errors = [i for i in picture.full.issues if i.severity == "error" and not i.items]
+                return _after_check_save(request, saved, changed=saved.version != expected)
+    summaries = return_summary(picture, full_errors=True)
+    other_errors = [
+        i for i in picture.full.issues if i.severity == "error" and not i.items and i.code != EMPTY
+    ]
+    missing = [summary for summary in summaries if summary.missing]
     return render(
         request,
         "returns/check.jinja",
         {
             **return_context(request, return_),
             "form": form,
-            "rows": rows,
+            "summaries": summaries,
+            "section_href": lambda section: _url("section", return_, section.slug),
             "other_errors": other_errors,
+            "has_errors": bool(other_errors) or any(s.errors for s in summaries),
+            "missing": missing,
             "ready": not picture.full.has_errors,
             "picture": picture,
         },
         status=status,
     )
+
+
+def _after_check_save(request: HttpRequest, return_: Return, *, changed: bool) -> HttpResponse:
+    """After the check page's form: its primary button continues to sign-off (saving first),
+    the secondary one stays; each says what happened to the explanations."""
+    if changed:
+        messages.success(request, "Your explanations are saved.")
+    if request.POST.get("action") == "continue":
+        return redirect(_url("sign_off", return_))
+    if not changed:
+        messages.info(
+            request, "You have not changed any explanation, so there was nothing to save."
+        )
+    return redirect(_url("check", return_))
 
 
 @login_required

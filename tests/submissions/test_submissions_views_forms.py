@@ -151,10 +151,11 @@ def test_section_save_parses_commas_and_spaces_and_shows_the_computed_figures(
         "i2.appointed.bme": 5,
         "i2.appointed.unknown": 1,
     }
-    # A warning (W105, small numbers) sends the person back to explain it beside the figures
+    # A warning (W105, small numbers) keeps the person on the section, saying why at the top
     assert response.status_code == 302
-    assert response["Location"] == f"{BASE}indicator-2/#figures"
+    assert response["Location"] == f"{BASE}indicator-2/"
     page = client.get(f"{BASE}indicator-2/").content.decode()
+    assert "this section is not finished: explain the warning below, then continue" in page
     assert "Relative likelihood of White compared with BME staff" in page
     assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">16.00</td>' in page
     assert "Outside" in page
@@ -536,7 +537,8 @@ def test_check_page_lists_errors_and_saves_explanations(returns, people, client_
          "explain-W105-i2-shortlisted-white": "Few BME appointments this year."},
     )  # fmt: skip
 
-    assert "E001" in page  # required items still empty, as on submission
+    assert "E001" not in page  # an empty answer is not an error until sign-off
+    assert "You have not started this section" in page
     assert "Explain warning W105" in page
     assert response.status_code == 302
     assert reload(return_).explanations["W105:i2.shortlisted.white"].startswith("Few BME")
@@ -561,3 +563,82 @@ def test_summary_has_every_value_and_a_print_stylesheet(returns, people, client_
     assert "1,200" in page
     assert "Relative likelihood of White compared with BME staff" in page
     assert "style=" not in page
+
+
+def test_check_page_of_an_untouched_return_says_not_started_not_has_errors(
+    returns, people, client_for
+):
+    client = client_for(people["submitter"])
+
+    page = client.get(f"{BASE}check/").content.decode()
+    task_list = client.get(BASE).content.decode()
+
+    assert "Has errors" not in page and "Has errors" not in task_list
+    assert "is empty" not in page and "E001" not in page
+    assert page.count("You have not started this section") >= 8
+
+
+def test_section_with_nothing_typed_is_not_started_even_with_the_submission_errors(returns):
+    from returns.presenters import SECTIONS, Status, return_picture
+
+    picture = return_picture(returns["RJ1"])
+
+    assert picture.full.has_errors  # as on submission: every required item is empty
+    assert all(picture.status(s) is Status.NOT_STARTED for s in SECTIONS if s.has_items)
+
+
+def test_check_page_shows_each_answer_in_a_summary_list_with_a_change_link(
+    returns, people, client_for
+):
+    i2_filled(returns["RJ1"], people["submitter"])
+
+    page = client_for(people["submitter"]).get(f"{BASE}check/").content.decode()
+
+    assert page.count('class="nhsuk-summary-list"') == 1  # the one section started
+    assert f'href="{BASE}indicator-2/#id_i2-shortlisted-white"' in page
+    assert "Shortlisted" in page and "White: 1,200" in page
+    assert 'Change<span class="nhsuk-u-visually-hidden"> shortlisted' in page
+    assert "Computed figures: Indicator 2" in page
+
+
+def test_check_page_primary_button_saves_explanations_then_continues_to_sign_off(
+    returns, people, client_for
+):
+    return_ = i2_filled(returns["RJ1"], people["submitter"], i2_appointed_bme=5)
+    client = client_for(people["submitter"])
+
+    response = client.post(
+        f"{BASE}check/",
+        {"expected_version": str(return_.version), "action": "continue",
+         "explain-W105-i2-shortlisted-white": "Typed, then the primary button pressed."},
+    )  # fmt: skip
+
+    assert response.status_code == 302 and response["Location"] == f"{BASE}sign-off/"
+    assert reload(return_).explanations["W105:i2.shortlisted.white"].startswith("Typed")
+
+
+def test_check_page_says_nothing_was_saved_when_nothing_was_typed(returns, people, client_for):
+    return_ = i2_filled(returns["RJ1"], people["submitter"], i2_appointed_bme=5)
+    client = client_for(people["submitter"])
+
+    response = client.post(
+        f"{BASE}check/", {"expected_version": str(return_.version), "action": "save"}, follow=True
+    )
+    page = response.content.decode()
+
+    assert "Your explanations are saved" not in page
+    assert "nothing to save" in page
+    assert reload(return_).version == return_.version
+
+
+def test_check_page_counts_answers_still_to_give_in_a_started_section(returns, people, client_for):
+    return_ = returns["RJ1"]
+    return_save_draft(
+        return_=return_, actor=people["submitter"], expected_version=return_.version,
+        values={"i2.shortlisted.white": 100},
+    )  # fmt: skip
+
+    page = client_for(people["submitter"]).get(f"{BASE}check/").content.decode()
+
+    assert "answers still to give in this section" in page
+    assert "E001" not in page
