@@ -306,6 +306,15 @@ class SignOffForm(_StrictForm):
             "max_length": "Action plan: enter 500 characters or fewer",
         },
     )
+    declaration = forms.BooleanField(
+        label=(
+            "I have read the whole return on this page, and it is the return the board (or its "
+            "committee) approved"
+        ),
+        error_messages={
+            "required": "Confirm that you have read the whole return and that the board approved it"
+        },
+    )
     late_reason = forms.CharField(
         label="Why is the return late?",
         required=False,

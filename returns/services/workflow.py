@@ -2,6 +2,9 @@
 
     draft --submit--> submitted --accept--> accepted --reopen--> draft (new draft from it)
                       submitted --query--> queried --submit--> submitted
+                                           queried --accept--> accepted (the submitted version,
+                                                               if the draft still matches it)
+                                           queried --reopen--> draft (the draft as it is)
 
 Each transition takes the version the caller read (`ReturnConflict` if it has moved on) and
 writes an audit event in the same transaction. Who may do what (submitter, approver, reviewer)
@@ -12,6 +15,7 @@ has closed, only a reviewer can reopen a return (``as_reviewer``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -218,14 +222,49 @@ def return_query(
     return fresh
 
 
+def _texts(texts: dict[str, object], keys: Iterable[str] | None = None) -> dict[str, str]:
+    """Explanations or details as a submission compares them: stripped, blanks dropped."""
+    wanted = texts if keys is None else {key: texts.get(key, "") for key in keys}
+    return {key: text for key, value in wanted.items() if (text := str(value or "").strip())}
+
+
+def return_draft_changes(*, return_: Return, version: ReturnVersion) -> list[str]:
+    """What of the draft differs from ``version``, i.e. what submitting now would change:
+    "figures" (the values with their pre-fill, as `return_submit` freezes them), "explanations"
+    (of the version's warnings) and "details" (contact, narrative, links). Empty: unchanged."""
+    previous = version.previous_version
+    values = return_values_with_prefill(
+        return_=return_, previous=dict(previous.values) if previous is not None else None
+    )
+    changes = []
+    if values != version.values:
+        changes.append("figures")
+    if _texts(return_.explanations, version.explanations) != _texts(version.explanations):
+        changes.append("explanations")
+    if _texts(return_.details) != _texts(version.details):
+        changes.append("details")
+    return changes
+
+
 def return_accept(*, return_: Return, actor: Actor, expected_version: int) -> Return:
-    """A reviewer accepts the latest submitted version (submitted -> accepted)."""
+    """A reviewer accepts the latest submitted version (submitted -> accepted).
+
+    A queried return can be accepted too, as the version it submitted, while its draft still
+    matches that version (`return_draft_changes`): once the organisation has changed anything a
+    submission would freeze, only a new submission can be accepted, so nothing it typed is lost.
+    Whether the queries are settled is the review's rule (`review.services.review_accept`).
+    """
     with transaction.atomic():
         fresh = return_load(return_=return_, expected_version=expected_version)
-        _refuse(fresh, "accepted", {ReturnState.SUBMITTED})
+        _refuse(fresh, "accepted", {ReturnState.SUBMITTED, ReturnState.QUERIED})
         version = ReturnVersion.objects.filter(wres_return=fresh).order_by("-number").first()
         if version is None:  # a submitted return always has one; guard against bad data
             raise TransitionNotAllowed("This return has no submitted version to accept.")
+        fresh_state = fresh.state
+        if fresh_state == ReturnState.QUERIED:
+            changed = return_draft_changes(return_=fresh, version=version)
+            if changed:
+                raise TransitionNotAllowed(draft_changed_reason(changed, version.number))
         return_advance(
             return_=fresh,
             expected_version=expected_version,
@@ -238,7 +277,7 @@ def return_accept(*, return_: Return, actor: Actor, expected_version: int) -> Re
             action="return.accepted",
             actor=actor,
             target=fresh,
-            detail={"version_number": version.number},
+            detail={"version_number": version.number, "from_state": str(fresh_state)},
         )
     return fresh
 
@@ -251,7 +290,9 @@ def return_reopen(
     reason: str,
     as_reviewer: bool,
 ) -> Return:
-    """Reopens an accepted return as a new draft starting from the accepted values.
+    """Reopens an accepted return as a new draft starting from the accepted values, or sends a
+    queried return back as a draft as it stands (a reviewer only: the organisation can already
+    amend a queried return; what it has typed is kept).
 
     The accepted version stays as it was (and stays `accepted_version`) until a new one is
     accepted. ``as_reviewer`` says the actor acts as a national reviewer: once the collection
@@ -260,7 +301,14 @@ def return_reopen(
     reason = _message(reason, "reason for reopening")
     with transaction.atomic():
         fresh = return_load(return_=return_, expected_version=expected_version)
-        _refuse(fresh, "reopened", {ReturnState.ACCEPTED})
+        _refuse(fresh, "reopened", {ReturnState.ACCEPTED, ReturnState.QUERIED})
+        if fresh.state == ReturnState.QUERIED:
+            if not as_reviewer:
+                raise TransitionNotAllowed(
+                    "This return is queried: only a reviewer can reopen it, and you can "
+                    "already amend it and submit it again."
+                )
+            return _reopen_queried(fresh, actor, expected_version, reason)
         if fresh.collection.is_closed and not as_reviewer:
             raise TransitionNotAllowed(
                 f"{fresh.collection} has closed: only a reviewer can reopen this return."
@@ -282,9 +330,43 @@ def return_reopen(
             actor=actor,
             target=fresh,
             detail={
+                "from_state": str(ReturnState.ACCEPTED),
                 "from_version_number": accepted.number,
                 "as_reviewer": as_reviewer,
                 "reason": reason[:1000],
             },
         )
     return fresh
+
+
+def _reopen_queried(fresh: Return, actor: Actor, expected_version: int, reason: str) -> Return:
+    """Queried -> draft, keeping the draft (call inside `return_reopen`'s transaction)."""
+    latest = ReturnVersion.objects.filter(wres_return=fresh).order_by("-number").first()
+    return_advance(
+        return_=fresh,
+        expected_version=expected_version,
+        state=ReturnState.DRAFT,
+        sent_back_at=timezone.now(),
+    )
+    audit(
+        action="return.reopened",
+        actor=actor,
+        target=fresh,
+        detail={
+            "from_state": str(ReturnState.QUERIED),
+            "from_version_number": latest.number if latest is not None else None,
+            "as_reviewer": True,
+            "reason": reason[:1000],
+        },
+    )
+    return fresh
+
+
+def draft_changed_reason(changes: list[str], version_number: int) -> str:
+    """Why a queried return whose draft has changed cannot be accepted, in plain words."""
+    what = " and ".join([", ".join(changes[:-1]), changes[-1]] if len(changes) > 1 else changes)
+    return (
+        f"The organisation has changed its {what} since version {version_number}, the version "
+        "it submitted, so that version can no longer be accepted: wait for the organisation to "
+        "sign the return off and submit it again, then review the new version."
+    )

@@ -22,6 +22,8 @@ from audit.services import audit_record
 from notifications.models import EmailKind
 from notifications.services import email_enqueue
 from organisations.models import Membership, Role
+from returns.answers import EMPTY, return_summary
+from returns.changes import version_changes
 from returns.exceptions import ReturnConflict, SubmissionBlocked, TransitionNotAllowed
 from returns.forms import AskApproverForm, SignOffForm
 from returns.models import Return, ReturnState, ReturnVersion
@@ -67,10 +69,18 @@ def _email(
 
 
 def _blockers(return_: Return) -> list[str]:
-    """What still stops submission in the figures (errors, unexplained warnings)."""
+    """What still stops submission: answers still to give (by section), errors in the figures,
+    unexplained warnings. Empty answers are reported here, when the return is to be submitted,
+    not while it is being filled in."""
     picture = return_picture(return_)
     reasons = []
-    errors = [i for i in picture.full.issues if i.severity == "error"]
+    for summary in return_summary(picture, full_errors=True):
+        if summary.missing:
+            reasons.append(
+                f"{summary.section.title}: give the {summary.missing} answer"
+                f"{'s' if summary.missing != 1 else ''} still missing."
+            )
+    errors = [i for i in picture.full.issues if i.severity == "error" and i.code != EMPTY]
     if errors:
         reasons.append(f"Correct the {len(errors)} error(s) in the figures.")
     unexplained = unexplained_warnings(picture.full.issues, return_.explanations)
@@ -79,28 +89,47 @@ def _blockers(return_: Return) -> list[str]:
     return reasons
 
 
-def _sign_off_form(return_: Return, data: Any = None) -> SignOffForm:
+def _sign_off_form(return_: Return, data: Any = None, *, user: Any = None) -> SignOffForm:
+    """The sign-off form, with what is known already: the publication links from the return's
+    details and, when this approver signed off an earlier version, their job title and the
+    board's approval date (an approver is not asked to type them again on a resubmission)."""
     details = return_.details
-    return SignOffForm(
-        data,
-        late=_is_late(return_),
-        initial={
-            "expected_version": return_.version,
-            "report_url": details.get("report_url", ""),
-            "action_plan_url": details.get("action_plan_url", ""),
-        },
-    )
+    initial: dict[str, Any] = {
+        "expected_version": return_.version,
+        "report_url": details.get("report_url", ""),
+        "action_plan_url": details.get("action_plan_url", ""),
+    }
+    last = return_versions(return_=return_).filter(approver=user).last() if user else None
+    if last is not None:
+        initial["job_title"] = last.approver_job_title
+        if last.board_approved_on is not None:
+            approved = last.board_approved_on
+            initial |= {
+                "board_day": approved.day,
+                "board_month": approved.month,
+                "board_year": approved.year,
+            }
+    return SignOffForm(data, late=_is_late(return_), initial=initial)
 
 
 def _render_sign_off(
     request: HttpRequest, return_: Return, form: SignOffForm, *, status: int = 200
 ) -> HttpResponse:
+    picture = return_picture(return_)
+    last = return_versions(return_=return_).last()
     return render(
         request,
         "returns/sign_off.jinja",
         {
             **return_context(request, return_),
             "form": form,
+            # The whole return, as the approver signs it: answers, figures, warnings and their
+            # explanations, and what changed since the version last submitted.
+            "summaries": return_summary(picture),
+            "picture": picture,
+            "last_version": last,
+            "changes": version_changes(last, return_) if last is not None else [],
+            "section_href": lambda section: _url("section", return_, section.slug),
             "blockers": _blockers(return_) if return_.is_editable else [],
             "late": _is_late(return_),
             "ask_form": AskApproverForm(initial={"expected_version": return_.version}),
@@ -114,7 +143,7 @@ def _render_sign_off(
 def return_sign_off_view(request: HttpRequest, ods_code: str, year: int) -> HttpResponse:
     """The approver's sign-off form; others see who can sign off and may ask them."""
     return_ = return_for_user(user=request.user, ods_code=ods_code, year=year)
-    return _render_sign_off(request, return_, _sign_off_form(return_))
+    return _render_sign_off(request, return_, _sign_off_form(return_, user=request.user))
 
 
 @login_required

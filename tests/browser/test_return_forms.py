@@ -133,6 +133,7 @@ def test_submitter_fills_indicator_2_and_the_approver_submits(
     page.get_by_label("Year").fill(str(approved.year))
     page.get_by_label("Web address of the published WRES report").fill("http://rj1.nhs.uk/r")
     page.get_by_label("Web address of the published action plan").fill("https://rj1.nhs.uk/p")
+    page.get_by_label("I have read the whole return on this page", exact=False).check()
     page.get_by_role("button", name="Sign off and submit").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("starting https://")
     axe_page.check_accessibility()

@@ -177,6 +177,7 @@ def test_approver_fills_by_form_and_upload_explains_signs_off_and_submits(
     page.get_by_label("Year").fill(str(approved.year))
     page.get_by_label("Web address of the published WRES report").fill("https://rj1.nhs.uk/r")
     page.get_by_label("Web address of the published action plan").fill("https://rj1.nhs.uk/p")
+    page.get_by_label("I have read the whole return on this page", exact=False).check()
     page.get_by_role("button", name="Sign off and submit").click()
 
     # Then the confirmation page says it is submitted, and the version holds exactly what was sent

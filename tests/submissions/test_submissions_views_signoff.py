@@ -38,6 +38,7 @@ def sign_off_data(return_: Return, **overrides: str) -> dict[str, str]:
         "board_year": str(approved.year),
         "report_url": "https://rj1.nhs.uk/wres-report",
         "action_plan_url": "https://rj1.nhs.uk/wres-action-plan",
+        "declaration": "on",
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -285,3 +286,92 @@ def test_submitted_version_keeps_the_returns_details(ready, people, client_for):
     version = ReturnVersion.objects.get(wres_return=ready)
     assert version.details == details
     assert set(version.explanations) == set(ready.explanations)  # warnings' explanations only
+
+
+def test_sign_off_page_shows_the_approver_the_whole_return_before_the_button(
+    ready, people, client_for
+):
+    from returns.services import return_save_draft
+
+    return_save_draft(
+        return_=ready, actor=people["submitter"], expected_version=ready.version,
+        values={"i2.shortlisted.white": 1200, "i2.shortlisted.bme": 400,
+                "i2.appointed.white": 240, "i2.appointed.bme": 5},
+        explanations={"W105:i2.shortlisted.white": "Only five BME appointments this year."},
+    )  # fmt: skip
+    explained = {key: text for key, text in reload(ready).explanations.items() if text}
+
+    page = client_for(people["approver"]).get(f"{BASE}sign-off/").content.decode()
+    button = page.index("Sign off and submit</button>")
+
+    assert "The return you are signing off" in page
+    for title in ("Indicator 1", "Indicator 2", "Indicator 9"):
+        assert page.index(f"Computed figures: {title}") < button
+    assert page.count('class="nhsuk-summary-list"') >= 9
+    assert "Relative likelihood" in page and "Against the 0.80 to 1.25 range" in page
+    assert explained, "the fixture explains its warnings"
+    for text in list(explained.values())[:3]:
+        assert f"Explanation: {text}" in page
+    assert page.index("I have read the whole return on this page") < button
+
+
+def test_sign_off_without_the_declaration_is_refused_and_nothing_is_submitted(
+    ready, people, client_for
+):
+    response = client_for(people["approver"]).post(
+        f"{BASE}submit/", sign_off_data(ready, declaration=None)
+    )
+
+    assert response.status_code == 200
+    assert "Confirm that you have read the whole return" in response.content.decode()
+    assert not ReturnVersion.objects.filter(wres_return=ready).exists()
+    assert reload(ready).state == ReturnState.DRAFT
+
+
+def test_sign_off_page_shows_what_changed_since_the_last_version(ready, people, client_for):
+    from returns.services import return_query, return_save_draft
+
+    approver = client_for(people["approver"])
+    approver.post(f"{BASE}submit/", sign_off_data(ready))
+    submitted = reload(ready)
+    reopened = return_query(
+        return_=submitted, actor=people["reviewer"], expected_version=submitted.version,
+        message="Indicator 2 looks wrong.", indicator=2,
+    )  # fmt: skip
+    return_save_draft(
+        return_=reopened, actor=people["submitter"], expected_version=reopened.version,
+        values={"i2.shortlisted.white": 4321},
+    )  # fmt: skip
+
+    page = approver.get(f"{BASE}sign-off/").content.decode()
+
+    assert "What changed since version 1" in page
+    assert "4,321" in page and "Shortlisted" in page
+
+
+def test_resubmitting_approver_is_not_asked_to_retype_job_title_and_board_date(
+    ready, people, client_for
+):
+    from returns.services import return_query
+
+    approver = client_for(people["approver"])
+    approver.post(f"{BASE}submit/", sign_off_data(ready, job_title="Director of People"))
+    submitted = reload(ready)
+    return_query(
+        return_=submitted, actor=people["reviewer"], expected_version=submitted.version,
+        message="Please check indicator 2.", indicator=2,
+    )  # fmt: skip
+    approved = TODAY - dt.timedelta(days=3)
+
+    page = approver.get(f"{BASE}sign-off/").content.decode()
+
+    assert 'value="Director of People"' in page
+    assert f'id="id_board_day" name="board_day" type="text" value="{approved.day}"' in page
+    assert f'id="id_board_year" name="board_year" type="text" value="{approved.year}"' in page
+
+
+def test_sign_off_lists_the_answers_still_missing_by_section(returns, people, client_for):
+    page = client_for(people["approver"]).get(f"{BASE}sign-off/").content.decode()
+
+    assert "The return is not ready to submit yet" in page
+    assert "Indicator 2: recruitment: give the 6 answers still missing." in page
