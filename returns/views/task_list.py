@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from returns.answers import EMPTY, return_summary
 from returns.exceptions import InvalidValues, ReturnConflict, TransitionNotAllowed
 from returns.forms import SectionForm, field_name
-from returns.models import Return
+from returns.models import Return, ReturnState
+from returns.notices import return_notices
 from returns.presenters import (
     SECTIONS,
     ReturnPicture,
@@ -75,15 +76,41 @@ def return_list_view(request: HttpRequest) -> HttpResponse:
     memberships = list(request.memberships)  # type: ignore[attr-defined]
     current = request.current_membership  # type: ignore[attr-defined]
     memberships.sort(key=lambda m: (current is None or m.pk != current.pk, m.organisation.name))
-    groups = [
-        (membership, list(return_list_for_organisation(organisation=membership.organisation)))
-        for membership in memberships
-    ]
+    groups = []
+    for membership in memberships:
+        returns = list(return_list_for_organisation(organisation=membership.organisation))
+        groups.append(
+            {
+                "membership": membership,
+                "returns": returns,
+                "current": _current_return(returns),
+                # Open queries and reopen reasons, for every return still in the workflow.
+                "notices": {
+                    r.pk: return_notices(r) for r in returns if r.state != ReturnState.ACCEPTED
+                },
+            }
+        )
     return render(
         request,
         "returns/return_list.jinja",
-        {"groups": groups, "is_national": bool(getattr(request.user, "national_role", ""))},
+        {
+            "groups": groups,
+            "next_step": _next_step,
+            "is_national": bool(getattr(request.user, "national_role", "")),
+        },
     )
+
+
+def _current_return(returns: list[Return]) -> Return | None:
+    """The return the organisation is working on: the newest one of an open collection."""
+    return next((r for r in returns if r.collection.opened_at and not r.collection.closed_at), None)
+
+
+def _next_step(return_: Return) -> str:
+    """The button of the returns list: what the person does next with the return."""
+    if return_.is_editable:
+        return "Start" if return_.is_not_started else "Continue"
+    return "View"
 
 
 def _task_items(return_: Return, picture: ReturnPicture) -> list[dict[str, Any]]:
@@ -146,6 +173,7 @@ def return_task_list_view(request: HttpRequest, ods_code: str, year: int) -> Htt
             **return_context(request, return_),
             "tasks": tasks,
             "final_tasks": final,
+            "notices": return_notices(return_),
             "completed": completed,
             "total": len(SECTIONS),
         },

@@ -642,3 +642,44 @@ def test_check_page_counts_answers_still_to_give_in_a_started_section(returns, p
 
     assert "answers still to give in this section" in page
     assert "E001" not in page
+
+
+@pytest.fixture
+def a_notice(monkeypatch):
+    """A notice provider as the review registers one: for RJ1's return only."""
+    from returns import notices
+
+    def provider(return_):
+        if return_.organisation.ods_code != "RJ1":
+            return []
+        return [notices.ReturnNotice(
+            "NHS England has 1 open query about this return",
+            ("Indicator 2, due 12 February 2027",), "See the query", "/returns/RJ1/q/",
+        )]  # fmt: skip
+
+    monkeypatch.setattr(notices, "_providers", [provider])
+
+
+def test_task_list_and_returns_list_put_notices_at_the_top(returns, people, client_for, a_notice):
+    client = client_for(people["approver"])
+
+    task_list = client.get(BASE).content.decode()
+    listing = client.get("/returns/").content.decode()
+
+    for page in (task_list, listing):
+        assert "NHS England has 1 open query about this return" in page
+        assert "Indicator 2, due 12 February 2027" in page
+        assert 'href="/returns/RJ1/q/"' in page
+    assert task_list.index("open query") < task_list.index("Prepare the return")
+    assert listing.count("open query") == 1  # RJ2's return has none
+
+
+def test_returns_list_leads_with_the_current_return_and_what_to_do_next(
+    returns, people, client_for
+):
+    page = client_for(people["submitter"]).get("/returns/").content.decode()
+    deadline = returns["RJ1"].collection.deadline
+
+    assert f"Your {YEAR} return" in page
+    assert f"Not started, due {deadline.day} {deadline:%B %Y}." in page
+    assert f'href="/returns/RJ1/{YEAR}/" role="button"' in page and ">Start<" in page
