@@ -110,6 +110,13 @@ class RequiredItemMissing(Rule):
                 )
 
 
+#: Many trusts publish indicator 3 as a two-year average (such as 8.5): say what to enter instead.
+_ONE_YEARS_COUNT = (
+    " For indicator 3 enter each year's own count, not a two-year average: the previous "
+    "year goes in its own boxes and the portal pools the two years itself."
+)
+
+
 class BadCount(Rule):
     """E002 (error): a count that is not a whole number, negative, or over 1,000,000."""
 
@@ -123,7 +130,8 @@ class BadCount(Rule):
                     yield self.issue(
                         (code,),
                         f"{_label(code)} is {_shown(value)}, which is {problem}. Enter a "
-                        f"headcount as a whole number from 0 to {ctx.config.max_count:,}.",
+                        f"headcount as a whole number from 0 to {ctx.config.max_count:,}."
+                        + (_ONE_YEARS_COUNT if code.startswith("i3.") else ""),
                     )
 
 

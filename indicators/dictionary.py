@@ -154,19 +154,31 @@ def _build_items() -> tuple[Item, ...]:
             "People shortlisted over the year to 31 March.",
         ),
         (2, "appointed", "Appointed from shortlisting", "People appointed from shortlisting."),
-        (3, "workforce", "Workforce", "Headcount of the workforce this year."),
+        (
+            3,
+            "workforce",
+            "Workforce",
+            "Headcount of the workforce this year: a whole number, this year's own.",
+        ),
         (
             3,
             "disciplinary",
             "Entered a formal disciplinary investigation",
-            "People entering a formal disciplinary investigation this year.",
+            "People entering a formal disciplinary investigation this year: this year's whole "
+            "count, not a two-year average (the portal pools the two years itself).",
         ),
-        (3, "workforce_prev", "Workforce, previous year", "Headcount of the workforce last year."),
+        (
+            3,
+            "workforce_prev",
+            "Workforce, previous year",
+            "Headcount of the workforce last year: a whole number, last year's own.",
+        ),
         (
             3,
             "disciplinary_prev",
             "Entered a formal disciplinary investigation, previous year",
-            "People entering a formal disciplinary investigation last year.",
+            "People entering a formal disciplinary investigation last year: last year's whole "
+            "count, not a two-year average.",
         ),
         (4, "workforce", "Workforce", "Headcount of the workforce over the year."),
         (

@@ -48,7 +48,11 @@ def _text(value: object, label: str) -> str:
     return _SPACES.sub("", text)
 
 
-def parse_count(value: object, label: str) -> int | None:
+#: Indicator 3 is often published as a two-year average (such as 8.5), which is not a count.
+ONE_YEARS_COUNT = " (enter this year's own count, not a two-year average)"
+
+
+def parse_count(value: object, label: str, *, decimal_hint: str = "") -> int | None:
     """A headcount typed by a person: digits, with optional thousands commas and spaces.
 
     Blank is missing (``None``). Anything else (text, decimals, negatives, over the engine's
@@ -60,7 +64,9 @@ def parse_count(value: object, label: str) -> int | None:
     if text.startswith("-"):
         raise ValidationError(f"{label}: enter 0 or more", code="negative")
     if _DECIMAL.fullmatch(text):
-        raise ValidationError(f"{label}: enter a whole number, without decimals", code="decimal")
+        raise ValidationError(
+            f"{label}: enter a whole number, without decimals{decimal_hint}", code="decimal"
+        )
     if not _COUNT.fullmatch(text):
         raise ValidationError(f"{label}: enter a whole number, like 1,234", code="invalid")
     count = int(text.replace(",", ""))
@@ -99,7 +105,8 @@ class ItemField(forms.Field):
     def to_python(self, value: Any) -> int | float | None:
         if self.item.unit == "percent":
             return parse_percent(value, self.item.label)
-        return parse_count(value, self.item.label)
+        hint = ONE_YEARS_COUNT if self.item.indicator == 3 else ""
+        return parse_count(value, self.item.label, decimal_hint=hint)
 
     def prepare_value(self, value: Any) -> str:
         return value if isinstance(value, str) else value_text(value)

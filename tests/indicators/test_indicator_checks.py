@@ -204,3 +204,13 @@ def test_compute_return_rejects_values_of_wrong_shape(values: object) -> None:
 def test_compute_return_rejects_previous_of_wrong_shape() -> None:
     with pytest.raises(TypeError, match="previous"):
         compute_return({}, previous=[1])  # type: ignore[arg-type]
+
+
+def test_e002_on_indicator_3_says_to_enter_each_years_count_not_a_two_year_average() -> None:
+    from indicators import compute_return
+
+    result = compute_return({"i3.disciplinary.bme": 8.5, "i2.shortlisted.bme": 8.5}, draft=True)
+    messages = {issue.items[0]: issue.message for issue in result.issues if issue.code == "E002"}
+
+    assert "not a two-year average" in messages["i3.disciplinary.bme"]
+    assert "two-year" not in messages["i2.shortlisted.bme"]

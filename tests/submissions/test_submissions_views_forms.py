@@ -683,3 +683,19 @@ def test_returns_list_leads_with_the_current_return_and_what_to_do_next(
     assert f"Your {YEAR} return" in page
     assert f"Not started, due {deadline.day} {deadline:%B %Y}." in page
     assert f'href="/returns/RJ1/{YEAR}/" role="button"' in page and ">Start<" in page
+
+
+def test_indicator_3_two_year_average_is_refused_saying_what_to_enter_instead(
+    returns, people, client_for
+):
+    client = client_for(people["submitter"])
+
+    form_page = client.get(f"{BASE}indicator-3/").content.decode()
+    response = post_section(
+        client, "indicator-3", {"i3-disciplinary-bme": "8.5"}, returns["RJ1"].version
+    )
+
+    assert "not a two-year average" in form_page  # the boxes' hint says so before typing
+    page = response.content.decode()
+    assert "own count, not a two-year average)" in page
+    assert reload(returns["RJ1"]).values == {}
