@@ -40,7 +40,8 @@ def test_typed_explanation_survives_leaving_and_the_primary_button_saves_it(
     expect(page.locator(".nhsuk-summary-list").first).to_be_visible()
 
     # When they type an explanation and then follow a link away, the browser asks first
-    page.get_by_label("Explain warning W105 (indicator 2)").fill("Only five BME appointments: a small year.")
+    box = page.get_by_label("Explain warning W105 (indicator 2)")
+    box.fill("Only five BME appointments: a small year.")
     dialogs: list[str] = []
 
     def stay(dialog: Any) -> None:
@@ -63,14 +64,17 @@ def test_typed_explanation_survives_leaving_and_the_primary_button_saves_it(
 
 
 def test_approver_signs_off_with_the_whole_return_and_a_declaration_on_the_page(
-    axe_page: Any, people: dict[str, Any], draft_without_indicator_2: Return  # noqa: F811
+    axe_page: Any,
+    people: dict[str, Any],
+    draft_without_indicator_2: Return,  # noqa: F811
 ) -> None:
     page = axe_page.page
     sign_in(axe_page, people["approver"].email)
     axe_page.goto(f"{BASE}sign-off/")
 
     expect(page.get_by_role("heading", name="The return you are signing off")).to_be_visible()
-    expect(page.get_by_role("table", name=re.compile("Computed figures: Indicator 3"))).to_be_visible()
+    figures = page.get_by_role("table", name=re.compile("Computed figures: Indicator 3"))
+    expect(figures).to_be_visible()
     expect(page.get_by_text("Explanation: Explained in the test set-up.").first).to_be_visible()
     # Indicator 2 is still empty, so the page lists what is missing before anything is signed
     expect(page.locator(".wres-message--error")).to_contain_text(
@@ -79,7 +83,9 @@ def test_approver_signs_off_with_the_whole_return_and_a_declaration_on_the_page(
 
 
 def test_indicator_1_row_total_follows_the_typing(
-    axe_page: Any, people: dict[str, Any], draft_without_indicator_2: Return  # noqa: F811
+    axe_page: Any,
+    people: dict[str, Any],
+    draft_without_indicator_2: Return,  # noqa: F811
 ) -> None:
     page = axe_page.page
     sign_in(axe_page, people["submitter"].email)
