@@ -75,12 +75,15 @@ def email_enqueue(
     recipients: Iterable[str],
     organisation: Any = None,
     collection: Model | None = None,
-    return_: Model | None = None,
+    return_: Any = None,
     reminder_key: str = "",
     created_by: Any = None,
     system_actor: str = "",
 ) -> EmailRecord:
     """Writes one email to the outbox in the current transaction; it is queued after commit.
+
+    ``return_`` is a `returns.models.Return` (the outbox sits below returns and does not import
+    it, ADR 0015): its organisation and collection are taken from it where not given.
 
     An email with nobody to send to is recorded as given up at once (and never queued). A
     reminder's row may raise IntegrityError (already claimed): call this inside the caller's
