@@ -43,6 +43,7 @@ class QueueFilterForm(PlaceFilterForm):
         label="Sort by",
         required=False,
         choices=[
+            ("action", "Needs action first"),
             ("name", "Name (A to Z)"),
             ("-name", "Name (Z to A)"),
             ("ods", "ODS code"),
@@ -79,7 +80,8 @@ class QueueFilterForm(PlaceFilterForm):
         )
 
     def sort_order(self) -> str:
-        return getattr(self, "cleaned_data", {}).get("sort") or "name"
+        """The chosen order; the queue opens on what needs action (`review_queue`)."""
+        return getattr(self, "cleaned_data", {}).get("sort") or "action"
 
 
 class VersionForm(forms.Form):
@@ -126,6 +128,19 @@ class QueryForm(VersionForm):
         error_messages={
             "required": "Write your question",
             "max_length": f"The question must be {MAX_TEXT:,} characters or fewer",
+        },
+    )
+    needs_change = forms.TypedChoiceField(
+        label="Does the organisation need to change the return?",
+        choices=[
+            ("yes", "Yes: it must change the return, sign it off and submit it again"),
+            ("no", "No: a reply to the query is enough"),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether the organisation needs to change the return",
+            "invalid_choice": "Choose whether the organisation needs to change the return",
         },
     )
     due_day = forms.CharField(label="Day", required=False, max_length=2)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ReviewAssignment(models.Model):
@@ -66,6 +67,10 @@ class ReturnQuery(models.Model):
         default=QuerySide.ORGANISATION,
         help_text="Whose answer the thread waits for (the other side wrote last).",
     )
+    needs_change = models.BooleanField(
+        default=False,
+        help_text="The organisation must change the return and submit it again (not only reply).",
+    )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -90,6 +95,34 @@ class ReturnQuery(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == QueryStatus.OPEN
+
+
+class ReturnReopening(models.Model):
+    """NHS England reopened a return (accepted or queried) as a draft, and why: what the
+    organisation sees at the top of its task list until it submits again. Never changed."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    wres_return = models.ForeignKey(
+        "returns.Return", on_delete=models.PROTECT, related_name="reopenings", verbose_name="return"
+    )
+    reason = models.TextField()
+    from_state = models.CharField(max_length=20, help_text="The state it was reopened from.")
+    version_number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The version that stood when it was reopened."
+    )
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("wres_return", "-reopened_at", "-pk")
+        indexes = [models.Index(fields=("wres_return", "reopened_at"))]
+
+    def __str__(self) -> str:
+        return f"{self.wres_return} reopened {self.reopened_at:%Y-%m-%d}"
 
 
 class QueryMessage(models.Model):

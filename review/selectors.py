@@ -1,6 +1,8 @@
-"""Reads of the review: the queue with its counts, one return's versions, peers, completeness.
+"""Reads of the review: the queue with its counts, one return's versions, peers, completeness,
+whether (and why not) it can be accepted, and NHS England's standing reopening of a return.
 
-Every selector here is for national reviewers; views check `review.review_returns` first.
+Selectors are for national reviewers (views check `review.review_returns` first), except
+`review_reopening_standing`, which the organisation's notices read for its own return.
 The queue runs a fixed number of queries whatever the number of returns: counts in one
 aggregate, the page in one query with its annotations, the page's latest versions in one more.
 """
@@ -12,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
+    DateTimeField,
     Exists,
     F,
     IntegerField,
@@ -21,12 +25,25 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.utils import timezone
 
 from accounts.models import NationalRole, User
+from indicators import Issue
 from returns.models import Collection, Return, ReturnState, ReturnVersion
-from review.models import QuerySide, QueryStatus, ReturnQuery
+from returns.selectors import warning_key
+from returns.services.workflow import draft_changed_reason, return_draft_changes
+from review.models import (
+    ExplanationVerdict,
+    QueryMessage,
+    QuerySide,
+    QueryStatus,
+    ReturnQuery,
+    ReturnReopening,
+    Verdict,
+)
 
 #: The queue's states: the four stored states, with "not started" split from the drafts.
 QUEUE_STATES: dict[str, str] = {
@@ -37,8 +54,14 @@ QUEUE_STATES: dict[str, str] = {
     "accepted": "Accepted",
 }
 
-#: Sort keys the queue accepts, and the ordering each means (ties broken by name).
+#: Sort keys the queue accepts, and the ordering each means (ties broken by name). The queue
+#: opens on "action": what waits for a reviewer first, each group oldest first (`_action_order`).
 SORTS: dict[str, tuple[Any, ...]] = {
+    "action": (
+        "action_order",
+        F("waiting_since").asc(nulls_last=True),
+        "organisation__name",
+    ),
     "name": ("organisation__name",),
     "-name": ("-organisation__name",),
     "ods": ("organisation__ods_code",),
@@ -91,13 +114,56 @@ class QueueFilters:
     query: str = ""
 
 
-def _open_unanswered() -> Exists:
+def _open_awaiting(side: str) -> Exists:
     return Exists(
         ReturnQuery.objects.filter(
-            wres_return=OuterRef("pk"),
-            status=QueryStatus.OPEN,
-            awaiting=QuerySide.ORGANISATION,
+            wres_return=OuterRef("pk"), status=QueryStatus.OPEN, awaiting=side
         )
+    )
+
+
+def _open_unanswered() -> Exists:
+    return _open_awaiting(QuerySide.ORGANISATION)
+
+
+def _answered_since() -> Subquery:
+    """When the organisation answered the open query (awaiting a reviewer) it answered
+    longest ago: the time of each such thread's last organisation message, the earliest."""
+    last_answer = QueryMessage.objects.filter(
+        query=OuterRef("pk"), side=QuerySide.ORGANISATION
+    ).order_by("-created_at")
+    threads = (
+        ReturnQuery.objects.filter(
+            wres_return=OuterRef("pk"), status=QueryStatus.OPEN, awaiting=QuerySide.REVIEWER
+        )
+        .annotate(answered_at=Subquery(last_answer.values("created_at")[:1]))
+        .order_by("answered_at")
+    )
+    return Subquery(threads.values("answered_at")[:1], output_field=DateTimeField())
+
+
+#: The "needs action" groups, in the order the queue opens on.
+ACTION_GROUPS = (
+    "submitted",  # waiting for a review
+    "answered",  # queried, and the organisation answered a query
+    "settled",  # queried, every query resolved: accept, or wait for the resubmission
+    "asked",  # queried, waiting for the organisation's answer
+    "not_submitted",  # a draft
+    "accepted",
+)
+
+
+def _action_order() -> Case:
+    group = ACTION_GROUPS.index
+    queried = Q(state=ReturnState.QUERIED)
+    return Case(
+        When(state=ReturnState.SUBMITTED, then=Value(group("submitted"))),
+        When(queried & Q(has_reply=True), then=Value(group("answered"))),
+        When(queried & Q(has_unanswered=False), then=Value(group("settled"))),
+        When(queried, then=Value(group("asked"))),
+        When(state=ReturnState.DRAFT, then=Value(group("not_submitted"))),
+        default=Value(group("accepted")),
+        output_field=IntegerField(),
     )
 
 
@@ -106,12 +172,13 @@ def review_queue(
     collection: Collection,
     filters: QueueFilters,
     user: Any,
-    sort: str = "name",
+    sort: str = "action",
     today: dt.date | None = None,
 ) -> QuerySet[Return]:
     """The collection's returns, filtered and sorted, each annotated with its latest version's
-    number, warning count (counted in Python for the page), and whether it has an open query
-    awaiting the organisation."""
+    number, warning count (counted in Python for the page), whether it has an open query
+    awaiting the organisation (`has_unanswered`) or a reviewer (`has_reply`), and the queue's
+    "needs action" group and how long it has waited (`action_order`, `waiting_since`)."""
     today = today or timezone.localdate()
     latest = ReturnVersion.objects.filter(wres_return=OuterRef("pk")).order_by("-number")
     returns = (
@@ -120,8 +187,20 @@ def review_queue(
         .annotate(
             latest_number=Subquery(latest.values("number")[:1], output_field=IntegerField()),
             has_unanswered=_open_unanswered(),
+            has_reply=_open_awaiting(QuerySide.REVIEWER),
         )
     )
+    if sort not in SORTS:
+        sort = "action"
+    if sort == "action":
+        returns = returns.annotate(
+            action_order=_action_order(),
+            waiting_since=Case(
+                When(has_reply=True, state=ReturnState.QUERIED, then=_answered_since()),
+                default=F("last_submitted_at"),
+                output_field=DateTimeField(),
+            ),
+        )
     if filters.state:
         returns = returns.filter(_state_q(filters.state))
     if filters.region:
@@ -152,7 +231,7 @@ def review_queue(
         returns = returns.filter(assignment__reviewer=user)
     elif filters.reviewer:
         returns = returns.filter(assignment__reviewer_id=int(filters.reviewer))
-    return returns.order_by(*SORTS.get(sort, SORTS["name"]))
+    return returns.order_by(*SORTS[sort])
 
 
 def review_queue_counts(*, collection: Collection, today: dt.date | None = None) -> dict[str, int]:
@@ -189,6 +268,108 @@ def review_versions(*, return_: Return) -> list[ReturnVersion]:
         .select_related("submitted_by")
         .order_by("number")
     )
+
+
+def issue_from_dict(data: dict[str, object]) -> Issue:
+    """A warning as a version stores it (JSON), back as the engine's `Issue`."""
+    return Issue(
+        code=str(data["code"]),
+        severity=data["severity"],  # type: ignore[arg-type]
+        items=tuple(str(item) for item in data.get("items") or ()),  # type: ignore[attr-defined]
+        message=str(data["message"]),
+    )
+
+
+def warning_key_of(data: dict[str, object]) -> str:
+    """The explanation key of a stored warning (see `returns.selectors.warning_key`)."""
+    return warning_key(issue_from_dict(data))
+
+
+def open_queries_reason(count: int) -> str:
+    """Why a queried return with open queries cannot be accepted yet."""
+    which = (
+        "1 query about this return is" if count == 1 else f"{count} queries about this return are"
+    )
+    return (
+        f"{which} still open: read the organisation's answer and mark "
+        f"{'it' if count == 1 else 'each'} resolved, or wait for the organisation to submit "
+        "the return again."
+    )
+
+
+def review_accept_blockers(*, return_: Return, latest: ReturnVersion | None) -> list[str]:
+    """Why the reviewer cannot accept the return now, in plain words (none: they can).
+
+    The same rules as `review.services.review_accept` and the workflow's `return_accept`: a
+    submitted return can be accepted; a queried one once no query is open and its draft still
+    matches the version it submitted.
+    """
+    state = return_.state
+    if state == ReturnState.ACCEPTED:
+        number = f" (version {latest.number})" if latest is not None else ""
+        return [f"It is already accepted{number}."]
+    if state == ReturnState.DRAFT:
+        if return_.last_submitted_at is None:
+            return ["It has not been submitted yet."]
+        return [
+            "It is a draft again: wait for the organisation to sign it off and submit it again."
+        ]
+    if state != ReturnState.QUERIED or latest is None:
+        return []
+    reasons = []
+    still_open = ReturnQuery.objects.filter(wres_return=return_, status=QueryStatus.OPEN).count()
+    if still_open:
+        reasons.append(open_queries_reason(still_open))
+    changes = return_draft_changes(return_=return_, version=latest)
+    if changes:
+        reasons.append(draft_changed_reason(changes, latest.number))
+    return reasons
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptSummary:
+    """What the reviewer confirms on accepting: the version's warnings and their verdicts, and
+    the return's queries."""
+
+    warnings: int = 0
+    not_accepted: int = 0
+    undecided: int = 0
+    queries: int = 0
+    open_queries: int = 0
+
+
+def review_accept_summary(*, return_: Return, latest: ReturnVersion | None) -> AcceptSummary:
+    """The accept confirmation's summary of ``latest`` (the version to accept): two queries."""
+    queries = ReturnQuery.objects.filter(wres_return=return_).aggregate(
+        raised=Count("pk"), still_open=Count("pk", filter=Q(status=QueryStatus.OPEN))
+    )
+    if latest is None:
+        return AcceptSummary(queries=queries["raised"], open_queries=queries["still_open"])
+    keys = {warning_key_of(issue) for issue in latest.issues}
+    verdicts = dict(
+        ExplanationVerdict.objects.filter(
+            wres_return=return_, version_number=latest.number, warning_key__in=keys
+        ).values_list("warning_key", "verdict")
+    )
+    return AcceptSummary(
+        warnings=len(keys),
+        not_accepted=sum(1 for verdict in verdicts.values() if verdict == Verdict.NOT_ACCEPTED),
+        undecided=len(keys - set(verdicts)),
+        queries=queries["raised"],
+        open_queries=queries["still_open"],
+    )
+
+
+def review_reopening_standing(*, return_: Return) -> ReturnReopening | None:
+    """NHS England's latest reopening of the return, while the return is still the draft it
+    made (not submitted since): what the organisation is told at the top of its task list."""
+    if return_.state != ReturnState.DRAFT:
+        return None
+    reopening = ReturnReopening.objects.filter(wres_return=return_).first()
+    if reopening is None:
+        return None
+    submitted = return_.last_submitted_at
+    return reopening if submitted is None or reopening.reopened_at > submitted else None
 
 
 def review_queries(*, return_: Return) -> list[ReturnQuery]:

@@ -9,6 +9,7 @@ the optimistic lock decides between two reviewers acting at once: one wins, the 
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,12 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from indicators import Issue
 from notifications.models import EmailKind
 from organisations.models import Role
 from returns.exceptions import TransitionNotAllowed
 from returns.models import Return, ReturnState, ReturnVersion
-from returns.selectors import warning_key
 from returns.services import return_accept, return_query, return_reopen
 from returns.services.rows import audit, return_load
 from review.emails import email_enqueue, email_render, organisation_emails
@@ -32,13 +31,17 @@ from review.models import (
     QuerySide,
     QueryStatus,
     ReturnQuery,
+    ReturnReopening,
     ReviewAssignment,
     Verdict,
 )
+from review.selectors import issue_from_dict, open_queries_reason, warning_key_of
 
 MAX_QUERY_CHARS = 5000
 MAX_COMMENT_CHARS = 2000
 INDICATORS = range(1, 10)
+
+__all__ = ["issue_from_dict", "warning_key_of"]  # read helpers kept importable from here
 
 
 def _text(text: str, what: str, limit: int) -> str:
@@ -50,21 +53,6 @@ def _text(text: str, what: str, limit: int) -> str:
     if len(text) > limit:
         raise ValidationError(f"The {what} must be {limit:,} characters or fewer.")
     return text
-
-
-def issue_from_dict(data: dict[str, object]) -> Issue:
-    """A warning as a version stores it (JSON), back as the engine's `Issue`."""
-    return Issue(
-        code=str(data["code"]),
-        severity=data["severity"],  # type: ignore[arg-type]
-        items=tuple(str(item) for item in data.get("items") or ()),  # type: ignore[attr-defined]
-        message=str(data["message"]),
-    )
-
-
-def warning_key_of(data: dict[str, object]) -> str:
-    """The explanation key of a stored warning (see `selectors.warning_key`)."""
-    return warning_key(issue_from_dict(data))
 
 
 def _latest_version(return_: Return) -> ReturnVersion | None:
@@ -79,13 +67,16 @@ def query_raise(
     text: str,
     due_on: dt.date,
     indicator: int | None,
+    needs_change: bool = False,
     return_url: str = "",
 ) -> ReturnQuery:
     """A reviewer asks the organisation about one indicator (or the whole return).
 
-    A submitted return moves to queried (`return_query`, with the lock); a return already
-    queried gets another thread without changing state. Any other state is refused. The
-    organisation's submitters and approvers are emailed once the transaction commits.
+    ``needs_change`` says the answer must be a change to the return, signed off and submitted
+    again, not only a reply; the organisation is told which. A submitted return moves to
+    queried (`return_query`, with the lock); a return already queried gets another thread
+    without changing state. Any other state is refused. The organisation's submitters and
+    approvers are emailed once the transaction commits.
     """
     text = _text(text, "query", MAX_QUERY_CHARS)
     if indicator is not None and indicator not in INDICATORS:
@@ -114,6 +105,7 @@ def query_raise(
             indicator=indicator,
             version_number=version.number if version else None,
             due_on=due_on,
+            needs_change=needs_change,
             raised_by=actor,
         )
         QueryMessage.objects.create(query=query, author=actor, side=QuerySide.REVIEWER, text=text)
@@ -121,7 +113,12 @@ def query_raise(
             action="review.query_raised",
             actor=actor,
             target=fresh,
-            detail={"query": query.pk, "indicator": indicator, "due_on": due_on.isoformat()},
+            detail={
+                "query": query.pk,
+                "indicator": indicator,
+                "due_on": due_on.isoformat(),
+                "needs_change": needs_change,
+            },
         )
         _email_query(fresh, query, actor, text, EmailKind.QUERY_RAISED, return_url)
     return_.__dict__.update({k: getattr(fresh, k) for k in ("state", "version", "sent_back_at")})
@@ -154,6 +151,7 @@ def _email_query(
             "author": actor,
             "to_organisation": to_organisation,
             "url": url,
+            "task_list_url": _sibling_url(url, "task_list", return_),
         },
     )
     email_enqueue(
@@ -164,6 +162,13 @@ def _email_query(
         return_=return_,
         created_by=actor,
     )
+
+
+def _sibling_url(url: str, name: str, return_: Return) -> str:
+    """Another page of the return, on the same site as ``url`` (absolute if ``url`` is)."""
+    path = reverse(f"returns:{name}", args=(return_.organisation.ods_code, return_.collection.year))
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, path, "", "")) if parts.netloc else path
 
 
 def _query_for(return_: Return, query_id: int) -> ReturnQuery:
@@ -298,7 +303,9 @@ def _portal_url(name: str, return_: Return) -> str:
     return getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + path
 
 
-def _email_decision(return_: Return, actor: User, kind: str, reason: str = "") -> None:
+def _email_decision(
+    return_: Return, actor: User, kind: str, reason: str = "", reopened_from: str = ""
+) -> None:
     """Tells everyone who acts for the organisation that its return was accepted or reopened."""
     organisation = return_.organisation
     year = return_.collection.year
@@ -315,6 +322,7 @@ def _email_decision(return_: Return, actor: User, kind: str, reason: str = "") -
             "return_": return_,
             "version": return_.accepted_version,
             "reason": reason,
+            "reopened_from": reopened_from,
             "url": _portal_url("summary" if accepted else "task_list", return_),
         },
     )
@@ -331,10 +339,21 @@ def _email_decision(return_: Return, actor: User, kind: str, reason: str = "") -
 def review_accept(*, return_: Return, actor: User, expected_version: int) -> Return:
     """Accepts the latest submitted version (locks it) and resolves the return's open queries.
 
-    The organisation's members are emailed once the transaction commits.
+    A submitted return's open queries are answered by that submission, so accepting resolves
+    them. A queried return is accepted as the version it submitted only once no query is open
+    (`TransitionNotAllowed` says how many are) and its draft still matches that version (the
+    workflow's rule, `return_accept`). The organisation's members are emailed once the
+    transaction commits.
     """
     with transaction.atomic():
-        fresh = return_accept(return_=return_, actor=actor, expected_version=expected_version)
+        fresh = return_load(return_=return_, expected_version=expected_version)
+        if fresh.state == ReturnState.QUERIED:
+            still_open = ReturnQuery.objects.filter(
+                wres_return=fresh, status=QueryStatus.OPEN
+            ).count()
+            if still_open:
+                raise TransitionNotAllowed(open_queries_reason(still_open))
+        fresh = return_accept(return_=fresh, actor=actor, expected_version=expected_version)
         resolved = ReturnQuery.objects.filter(wres_return=fresh, status=QueryStatus.OPEN).update(
             status=QueryStatus.RESOLVED, resolved_at=timezone.now(), resolved_by=actor
         )
@@ -350,17 +369,30 @@ def review_accept(*, return_: Return, actor: User, expected_version: int) -> Ret
 
 
 def review_reopen(*, return_: Return, actor: User, expected_version: int, reason: str) -> Return:
-    """Reopens an accepted return as a new draft (as a reviewer: allowed after closing too).
+    """Reopens an accepted return as a new draft, or a queried one as the draft it is (as a
+    reviewer: allowed after closing too), and keeps the reason (`ReturnReopening`) for the
+    organisation's task list until it submits again.
 
     The organisation's members are emailed the reason once the transaction commits.
     """
     with transaction.atomic():
+        before = return_load(return_=return_, expected_version=expected_version)
+        from_state = before.state
+        latest = _latest_version(before)
         fresh = return_reopen(
-            return_=return_,
+            return_=before,
             actor=actor,
             expected_version=expected_version,
             reason=reason,
             as_reviewer=True,
         )
-        _email_decision(fresh, actor, EmailKind.RETURN_REOPENED, reason.strip())
+        ReturnReopening.objects.create(
+            organisation_id=fresh.organisation_id,
+            wres_return=fresh,
+            reason=reason.strip(),
+            from_state=from_state,
+            version_number=latest.number if latest is not None else None,
+            reopened_by=actor,
+        )
+        _email_decision(fresh, actor, EmailKind.RETURN_REOPENED, reason.strip(), from_state)
     return fresh

@@ -96,6 +96,7 @@ def _rows(returns: list[Return], versions: dict[int, ReturnVersion]) -> list[dic
                 "version": version,
                 "warnings": len(version.issues) if version is not None else None,
                 "unanswered": return_.has_unanswered,  # type: ignore[attr-defined]
+                "replied": return_.has_reply,  # type: ignore[attr-defined]
                 "reviewer": assignment.reviewer if assignment is not None else None,
             }
         )

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from organisations.models import Region
 from returns.exceptions import ReturnConflict, TransitionNotAllowed
@@ -40,6 +40,8 @@ from review.presenters import (
 )
 from review.selectors import (
     peer_metrics,
+    review_accept_blockers,
+    review_accept_summary,
     review_queries,
     review_versions,
     reviewer_list,
@@ -147,6 +149,7 @@ def _render(
         }
     )
     error_forms = [form for form in forms.values() if form.errors]
+    blockers = review_accept_blockers(return_=return_, latest=latest)
     return render(
         request,
         "review/review_return.jinja",
@@ -185,8 +188,9 @@ def _render(
             "error_forms": error_forms,
             "problem": problem,
             "can_query": return_.state in (ReturnState.SUBMITTED, ReturnState.QUERIED),
-            "can_accept": return_.state == ReturnState.SUBMITTED,
-            "can_reopen": return_.state == ReturnState.ACCEPTED,
+            "accept_blockers": blockers,
+            "can_accept": latest is not None and not blockers,
+            "can_reopen": return_.state in (ReturnState.ACCEPTED, ReturnState.QUERIED),
             "today": timezone.localdate(),
         },
         status=status,
@@ -257,6 +261,7 @@ def review_query_view(request: HttpRequest, ods_code: str, year: int) -> HttpRes
             text=data["text"],
             due_on=data["due_on"],
             indicator=data["indicator"],
+            needs_change=data["needs_change"],
             return_url=request.build_absolute_uri(
                 reverse("returns:queries", args=(return_.organisation.ods_code, year))
             ),
@@ -329,11 +334,35 @@ def review_verdict_view(request: HttpRequest, ods_code: str, year: int) -> HttpR
     return _act(request, return_, key, form, act, "Your verdict on the explanation is saved.")
 
 
+def _accept_confirmation(request: HttpRequest, return_: Return) -> HttpResponse:
+    """The "are you sure" step before accepting: what is accepted, or why it cannot be."""
+    versions = review_versions(return_=return_)
+    latest = versions[-1] if versions else None
+    blockers = review_accept_blockers(return_=return_, latest=latest)
+    return render(
+        request,
+        "review/review_accept.jinja",
+        {
+            "return_": return_,
+            "organisation": return_.organisation,
+            "collection": return_.collection,
+            "latest": latest,
+            "blockers": blockers,
+            "can_accept": latest is not None and not blockers,
+            "summary": review_accept_summary(return_=return_, latest=latest),
+            "form": VersionForm(initial={"expected_version": return_.version}),
+        },
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def review_accept_view(request: HttpRequest, ods_code: str, year: int) -> HttpResponse:
+    """GET: the confirmation step (nothing changes); POST (from it): accept the return."""
     require_reviewer(request)
     return_ = review_return_get(ods_code=ods_code, year=year)
+    if request.method != "POST":
+        return _accept_confirmation(request, return_)
     form = VersionForm(request.POST)
 
     def act(data: dict[str, Any]) -> None:
@@ -361,11 +390,9 @@ def review_reopen_view(request: HttpRequest, ods_code: str, year: int) -> HttpRe
             reason=data["reason"],
         )
 
-    return _act(
-        request,
-        return_,
-        "reopen",
-        form,
-        act,
-        "Return reopened as a new draft. The accepted version stays until a new one is accepted.",
+    done = (
+        "Return reopened as a new draft. The accepted version stays until a new one is accepted."
+        if return_.state == ReturnState.ACCEPTED
+        else "Return reopened as a draft. The organisation has been emailed the reason."
     )
+    return _act(request, return_, "reopen", form, act, done)

@@ -255,7 +255,7 @@ def test_query_round_trip_with_the_organisation(
     with django_capture_on_commit_callbacks(execute=True):
         response = reviewer.post(
             f"{REVIEW}query/",
-            {"expected_version": str(return_.version), "indicator": "3",
+            {"expected_version": str(return_.version), "indicator": "3", "needs_change": "yes",
              "text": "Disciplinary cases doubled: please confirm.", **due()},
         )  # fmt: skip
     assert response.status_code == 302
@@ -263,6 +263,7 @@ def test_query_round_trip_with_the_organisation(
     assert return_.state == ReturnState.QUERIED
     query = ReturnQuery.objects.get(wres_return=return_)
     assert query.indicator == 3 and query.version_number == 1 and query.is_open
+    assert query.needs_change
     assert query.awaiting == QuerySide.ORGANISATION
     assert len(mailoutbox) == 1
     assert sorted(mailoutbox[0].to) == ["approver@rj1.test", "submitter@rj1.test"]
@@ -336,6 +337,7 @@ def test_version_diff_lists_each_changed_item(history, people, fill, submit, syn
      ({"text": "bad\x00"}, "Null characters are not allowed"),
      ({"indicator": "12"}, "Choose an indicator from the list"),
      ({"indicator": "3; DROP"}, "Choose an indicator from the list"),
+     ({"needs_change": "maybe"}, "Choose whether the organisation needs to change the return"),
      ({"due_day": "1", "due_month": "1", "due_year": "2000"}, "cannot be in the past"),
      ({"due_day": "31", "due_month": "2", "due_year": str(TODAY.year + 1)}, "real date"),
      ({"due_day": "", "due_month": "", "due_year": ""}, "Enter the date an answer is due"),
@@ -347,7 +349,8 @@ def test_raise_query_bad_input_stores_nothing(
     data, message,
 ):  # fmt: skip
     return_ = rj1(history)
-    form = {"expected_version": str(return_.version), "indicator": "3", "text": "Why?", **due()}
+    form = {"expected_version": str(return_.version), "indicator": "3", "text": "Why?",
+            "needs_change": "no", **due()}  # fmt: skip
     form.update(data)
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(people["reviewer"]).post(f"{REVIEW}query/", form)
@@ -364,7 +367,7 @@ def test_acting_on_a_return_in_the_wrong_state_is_refused(history, people, clien
     client = client_for(people["reviewer"])
     base = f"/returns/review/RJ3/{YEAR}/"
     for path, data in (
-        ("query/", {"indicator": "", "text": "Why?", **due()}),
+        ("query/", {"indicator": "", "text": "Why?", "needs_change": "no", **due()}),
         ("accept/", {}),
         ("reopen/", {"reason": "Because"}),
     ):
@@ -383,7 +386,8 @@ def test_two_reviewers_at_once_one_wins_the_other_is_told(history, people, make_
     seen = str(return_.version)  # both reviewers loaded the page at this version
     first = client_for(people["reviewer"]).post(f"{REVIEW}accept/", {"expected_version": seen})
     second = client_for(other).post(
-        f"{REVIEW}query/", {"expected_version": seen, "indicator": "3", "text": "Why?", **due()}
+        f"{REVIEW}query/",
+        {"expected_version": seen, "indicator": "3", "text": "Why?", "needs_change": "no", **due()},
     )
     assert first.status_code == 302
     assert second.status_code == 409

@@ -279,3 +279,86 @@ def test_reviewer_transition_with_a_stale_version_is_a_conflict(
     with pytest.raises(ReturnConflict):
         return_accept(return_=seen, actor=reviewer, expected_version=seen.version)
     assert Return.objects.get(pk=seen.pk).state == ReturnState.QUERIED
+
+
+# After a query: accept the submitted version, or reopen (issue 14, defect 2) -----------------
+
+
+@pytest.fixture
+def warned_draft(
+    draft: Return, synthetic_values: dict[int, Any], submitter: Any, fill: Any
+) -> Return:
+    """A complete draft with a small-numbers warning (W105), explained."""
+    return fill(draft, {**synthetic_values[2026], "i2.appointed.bme": 5}, submitter)
+
+
+def _queried(ready_draft: Return, submit: Any, reviewer: Any) -> tuple[Return, ReturnVersion]:
+    version = submit(ready_draft)
+    assert version.explanations, "the draft should carry an explained warning"
+    return _query(Return.objects.get(pk=ready_draft.pk), reviewer), version
+
+
+def test_return_accept_from_queried_with_the_draft_unchanged_accepts_the_submitted_version(
+    warned_draft: Return, submit: Any, submitter: Any, reviewer: Any
+) -> None:
+    queried, version = _queried(warned_draft, submit, reviewer)
+    # Saving the same figures again is no change
+    same = return_save_draft(
+        return_=queried,
+        actor=submitter,
+        expected_version=queried.version,
+        values={"i2.appointed.white": version.values["i2.appointed.white"]},
+    )
+
+    accepted = _accept(same, reviewer)
+
+    fresh = Return.objects.get(pk=accepted.pk)
+    assert fresh.state == ReturnState.ACCEPTED
+    assert fresh.accepted_version == version
+    assert ReturnVersion.objects.filter(wres_return=fresh).count() == 1
+    assert _events(fresh)[-1] == "return.accepted"
+
+
+@pytest.mark.parametrize("changed", ["values", "explanations", "details"])
+def test_return_accept_from_queried_refused_once_the_draft_differs_from_the_submitted_version(
+    warned_draft: Return, submit: Any, submitter: Any, reviewer: Any, changed: str
+) -> None:
+    queried, version = _queried(warned_draft, submit, reviewer)
+    change: dict[str, Any] = {
+        "values": {"i2.appointed.white": version.values["i2.appointed.white"] - 1},
+        "explanations": {key: "A better explanation." for key in list(version.explanations)[:1]},
+        "details": {"contact_name": "Someone new"},
+    }[changed]
+    amended = return_save_draft(
+        return_=queried, actor=submitter, expected_version=queried.version, **{changed: change}
+    )
+
+    with pytest.raises(TransitionNotAllowed, match=r"changed .* since version 1"):
+        _accept(amended, reviewer)
+
+    assert Return.objects.get(pk=amended.pk).state == ReturnState.QUERIED
+    assert "return.accepted" not in _events(amended)
+
+
+def test_return_reopen_from_queried_keeps_the_organisations_draft(
+    warned_draft: Return, submit: Any, submitter: Any, reviewer: Any
+) -> None:
+    queried, version = _queried(warned_draft, submit, reviewer)
+    amended = return_save_draft(
+        return_=queried,
+        actor=submitter,
+        expected_version=queried.version,
+        values={"i2.appointed.white": version.values["i2.appointed.white"] - 1},
+    )
+    with pytest.raises(TransitionNotAllowed, match="only a reviewer"):
+        _reopen(amended, submitter, as_reviewer=False)
+
+    reopened = _reopen(amended, reviewer)
+
+    fresh = Return.objects.get(pk=reopened.pk)
+    assert fresh.state == ReturnState.DRAFT and fresh.sent_back_at is not None
+    assert fresh.values == amended.values  # nothing the organisation typed is lost
+    assert fresh.accepted_version is None
+    event = AuditEvent.objects.get(action="return.reopened")
+    assert event.detail["from_state"] == "queried" and event.detail["from_version_number"] == 1
+    assert submit(fresh).number == 2
