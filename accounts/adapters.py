@@ -1,10 +1,14 @@
-"""allauth adapter: no open sign-up; sign-ins and MFA changes recorded as audit events."""
+"""allauth adapters: no open sign-up, each role's landing page, NHS.UK wording of errors, and
+sign-ins and MFA changes recorded as audit events."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
 from django.http import HttpRequest
 
+from accounts.selectors import landing_url_for
 from audit.services import audit_record
 
 MFA_EVENTS = {
@@ -15,6 +19,35 @@ MFA_EVENTS = {
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    """The portal's sign-in rules on top of allauth's."""
+
+    # Errors as the NHS.UK service manual writes them: say what happened and what to do, no
+    # "please", no full stop. The ones not listed are for features the portal does not use.
+    error_messages: ClassVar[dict[str, Any]] = {
+        **DefaultAccountAdapter.error_messages,
+        "account_inactive": "Your account has been disabled",
+        "duplicate_email": "This is already your email address",
+        "email_password_mismatch": "The email address or password is not correct",
+        "enter_current_password": "Enter your current password",
+        "incorrect_code": "The code is not correct. Check it and try again",
+        "incorrect_password": "The password is not correct",
+        "invalid_login": "The email address or password is not correct",
+        "invalid_or_expired_key": "This link has expired or has already been used",
+        "invalid_password_reset": "This link has expired or has already been used",
+        "too_many_login_attempts": (
+            "Too many failed sign-in attempts. Wait 15 minutes and try again, or reset your "
+            "password"
+        ),
+        "unknown_email": "There is no account with this email address",
+        "unverified_primary_email": "Confirm your email address first",
+        "same_as_current": "Enter a different email address from your current one",
+        "rate_limited": "Too many attempts. Wait a minute and try again",
+    }
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Each role starts on its own work (a safe `?next=` is honoured before this is asked)."""
+        return landing_url_for(request.user)
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """People join by invitation only."""
         return False
@@ -44,3 +77,22 @@ class AccountAdapter(DefaultAccountAdapter):
         if user.is_authenticated:
             audit_record(action="sign_out", actor=user, request=request)
         super().logout(request)
+
+
+class MfaAdapter(DefaultMFAAdapter):
+    """allauth's two-factor rules with the portal's wording."""
+
+    error_messages: ClassVar[dict[str, Any]] = {
+        **DefaultMFAAdapter.error_messages,
+        "add_email_blocked": (
+            "You cannot change your email address while two-factor authentication is on. "
+            f"Email the WRES team at {settings.WRES_SUPPORT_EMAIL} to change it"
+        ),
+        "cannot_delete_authenticator": "Your role must use two-factor authentication",
+        "incorrect_code": (
+            "The code is not correct. Enter the latest 6-digit code from your authenticator app"
+        ),
+        "unverified_email": (
+            "Confirm your email address before you set up two-factor authentication"
+        ),
+    }

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Invitation, User
+from accounts.models import Invitation, NationalRole, User
 from audit.services import audit_record
 from notifications.models import EmailKind
-from notifications.services import email_enqueue
+from notifications.services import email_enqueue, email_render
 from organisations.models import Membership, Organisation, Role
 
 
@@ -47,8 +47,28 @@ def invitation_find(*, token: str) -> Invitation:
 
 @dataclass(frozen=True)
 class SentInvitation:
+    """An invitation just sent, its one-time token, and whether its email already had an account."""
+
     invitation: Invitation
     token: str
+    existing_account: bool = False
+
+
+def _with_article(label: str) -> str:
+    label = label.lower()
+    return f"{'an' if label[:1] in 'aeiou' else 'a'} {label}"
+
+
+def invitation_role_phrase(invitation: Invitation) -> str:
+    """The role an invitation gives, as a sentence says it: "a submitter", "an analyst"."""
+    if invitation.national_role:
+        return _with_article(NationalRole(invitation.national_role).label)
+    return _with_article(Role(invitation.role).label)
+
+
+def invitation_where(invitation: Invitation) -> str:
+    """What an invitation is to join: the organisation, or NHS England's WRES team."""
+    return invitation.organisation.name if invitation.organisation else "NHS England's WRES team"
 
 
 @transaction.atomic
@@ -64,7 +84,9 @@ def invitation_send(
 ) -> SentInvitation:
     """Creates an invitation and emails its link. The caller has checked permission to invite.
 
-    `accept_url` turns the token into the absolute link to put in the email.
+    `accept_url` turns the token into the absolute link to put in the email. Someone who already
+    has an account is invited all the same (ADR 0016): the email says so, and they join by
+    signing in through the link, so the role is never added without them knowing.
     """
     email = email.strip().lower()
     if (organisation is None) == (not national_role) or (organisation and role not in Role.values):
@@ -74,6 +96,18 @@ def invitation_send(
         and Membership.objects.filter(user__email=email, organisation=organisation).exists()
     ):
         raise InvitationError(f"{email} is already a member of {organisation.name}.")
+    account = User.objects.filter(email=email).first()
+    if account is not None and not account.is_active:
+        raise InvitationError(
+            f"{email} has an account that has been disabled, so they could not accept. A national "
+            "administrator can enable it in the admin; then invite them again. "
+            f"Ask the WRES team at {settings.WRES_SUPPORT_EMAIL} if you need help."
+        )
+    if national_role and account is not None and account.national_role == national_role:
+        raise InvitationError(
+            f"{email} is already {_with_article(NationalRole(national_role).label)}."
+        )
+    existing_account = account is not None and account.has_usable_password()
     Invitation.objects.filter(
         email=email, organisation=organisation, accepted_at=None, revoked_at=None
     ).update(revoked_at=timezone.now())
@@ -91,28 +125,41 @@ def invitation_send(
         actor=invited_by,
         target=invitation,
         organisation=organisation,
-        detail={"email": email, "role": role or national_role},
+        detail={
+            "email": email,
+            "role": role or national_role,
+            **({"existing_account": True} if existing_account else {}),
+        },
         request=request,
     )
-    where = organisation.name if organisation else "NHS England's WRES team"
-    link = accept_url(token)
     # Through the outbox: written in this transaction, sent by Celery after commit. The row's
     # body holds the one-time link, so the outbox wipes it once the email has gone.
     email_enqueue(
         kind=EmailKind.INVITATION,
         subject="WRES portal: you have been invited",
-        body=(
-            f"{invited_by.get_full_name()} has invited you to the Workforce Race Equality "
-            f"Standard portal for {where}.\n\nAccept the invitation and set your password:\n"
-            f"{link}\n\nThe link works once and expires in "
-            f"{settings.WRES_INVITATION_DAYS} days. "
-            "If you did not expect it, ignore this email."
+        body=email_render(
+            "accounts/email/invitation.txt",
+            {
+                "inviter": invited_by.get_full_name(),
+                "where": invitation_where(invitation),
+                "role": invitation_role_phrase(invitation),
+                "existing_account": existing_account,
+                "national_invitation": bool(national_role),
+                "national_role_before": (
+                    NationalRole(account.national_role).label.lower()
+                    if national_role and account is not None and account.national_role
+                    else ""
+                ),
+                "link": accept_url(token),
+                "days": settings.WRES_INVITATION_DAYS,
+                "support_email": settings.WRES_SUPPORT_EMAIL,
+            },
         ),
         recipients=[email],
         organisation=organisation,
         created_by=invited_by,
     )
-    return SentInvitation(invitation, token)
+    return SentInvitation(invitation, token, existing_account)
 
 
 @transaction.atomic

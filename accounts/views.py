@@ -1,5 +1,10 @@
 """Accepting invitations, and national admins' invitations of NHS England staff."""
 
+from typing import Any
+from urllib.parse import urlencode
+
+from allauth.account.utils import perform_login
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,15 +13,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.forms import InvitationAcceptForm, InviteNationalForm
+from accounts.forms import FindOrganisationForm, InvitationAcceptForm, InviteNationalForm
 from accounts.models import Invitation
+from accounts.selectors import landing_url_for, user_for_email
 from accounts.services import (
     InvitationError,
+    SentInvitation,
     invitation_accept,
     invitation_find,
     invitation_revoke,
+    invitation_role_phrase,
     invitation_send,
+    invitation_where,
 )
+from organisations.middleware import SESSION_KEY as CURRENT_ORGANISATION_KEY
+from organisations.models import Organisation
+from organisations.selectors import organisation_get
 
 MAX_TOKEN_LENGTH = 100
 
@@ -26,46 +38,103 @@ def accept_url_builder(request: HttpRequest):  # type: ignore[no-untyped-def]
     return lambda token: request.build_absolute_uri(reverse("accept_invitation", args=[token]))
 
 
+def invitation_sent_message(sent: SentInvitation) -> str:
+    """What the inviter is told: it was sent, and what happens when they already have an account."""
+    invitation = sent.invitation
+    if not sent.existing_account:
+        return f"Invitation sent to {invitation.email}."
+    return (
+        f"Invitation sent to {invitation.email}. They already have an account, so they will not "
+        f"create a new one: they join {invitation_where(invitation)} as "
+        f"{invitation_role_phrase(invitation)} when they sign in through the link in the email."
+    )
+
+
+def _problem(request: HttpRequest, error: InvitationError) -> HttpResponse:
+    return render(
+        request,
+        "accounts/invitation_problem.jinja",
+        {"message": str(error), "support_email": settings.WRES_SUPPORT_EMAIL},
+        status=410,
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
-    """Sets a password and joins (a newcomer), or joins (someone already signed in)."""
+    """Accepts an invitation, and signs the person in.
+
+    A newcomer creates their account here and is signed in at once. Someone who already has an
+    account signs in first (the sign-in page brings them back) and then joins with one button.
+    Either way they land on their own work (`landing_url_for`).
+    """
     try:
         if len(token) > MAX_TOKEN_LENGTH:
             raise InvitationError("This invitation link is not valid. Check you copied all of it.")
         invitation = invitation_find(token=token)
     except InvitationError as error:
+        return _problem(request, error)
+    context: dict[str, Any] = {
+        "invitation": invitation,
+        "where": invitation_where(invitation),
+        "role": invitation_role_phrase(invitation),
+        "support_email": settings.WRES_SUPPORT_EMAIL,
+    }
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            return _join_signed_in(request, token, invitation)
+        state = "join" if request.user.email == invitation.email else "wrong_account"
+        return render(request, "accounts/accept_invitation.jinja", {**context, "state": state})
+    account = user_for_email(invitation.email)
+    if account is not None and account.has_usable_password():
+        sign_in_url = f"{reverse('account_login')}?{urlencode({'next': request.path})}"
         return render(
-            request, "accounts/invitation_problem.jinja", {"message": str(error)}, status=410
+            request,
+            "accounts/accept_invitation.jinja",
+            {**context, "state": "sign_in", "sign_in_url": sign_in_url},
         )
-    signed_in = request.user.is_authenticated
-    form = InvitationAcceptForm(request.POST or None) if not signed_in else None
-    if request.method == "POST" and (signed_in or (form is not None and form.is_valid())):
+    form = InvitationAcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
-            invitation_accept(
+            user = invitation_accept(
                 token=token,
-                user=request.user if signed_in else None,  # type: ignore[arg-type]
-                full_name=form.cleaned_data["full_name"] if form else "",
-                password=form.cleaned_data["password1"] if form else "",
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
                 request=request,
             )
         except ValidationError as error:
-            assert form is not None
             form.add_error("password1", error)
         except InvitationError as error:
-            return render(
-                request, "accounts/invitation_problem.jinja", {"message": str(error)}, status=410
-            )
+            return _problem(request, error)
         else:
-            if signed_in:
-                messages.success(request, "You have joined. Choose the organisation in the header.")
-                return redirect("start")
-            messages.success(request, "Your account is ready. Sign in with your new password.")
-            return redirect("account_login")
+            _remember_organisation(request, invitation)
+            messages.success(
+                request,
+                f"Your account is ready. You have joined {context['where']} as {context['role']}.",
+            )
+            # allauth's own sign-in: the audit event, a new session key, and the landing page.
+            return perform_login(request, user)
     return render(
-        request,
-        "accounts/accept_invitation.jinja",
-        {"invitation": invitation, "form": form, "signed_in": signed_in},
+        request, "accounts/accept_invitation.jinja", {**context, "state": "new", "form": form}
     )
+
+
+def _join_signed_in(request: HttpRequest, token: str, invitation: Invitation) -> HttpResponse:
+    try:
+        user = invitation_accept(token=token, user=request.user, request=request)  # type: ignore[arg-type]
+    except InvitationError as error:
+        return _problem(request, error)
+    _remember_organisation(request, invitation)
+    messages.success(
+        request,
+        f"You have joined {invitation_where(invitation)} as {invitation_role_phrase(invitation)}.",
+    )
+    return redirect(landing_url_for(user))
+
+
+def _remember_organisation(request: HttpRequest, invitation: Invitation) -> None:
+    """The organisation just joined becomes the one the person acts for."""
+    if invitation.organisation_id is not None:
+        request.session[CURRENT_ORGANISATION_KEY] = invitation.organisation_id
 
 
 @login_required
@@ -74,10 +143,18 @@ def national_invitations_view(request: HttpRequest) -> HttpResponse:
     """National admins invite NHS England staff to national roles and see every invitation."""
     if not request.user.has_perm("accounts.invite_national"):
         raise PermissionDenied
+    find_form = FindOrganisationForm(request.GET if "ods" in request.GET else None)
+    if find_form.is_valid():
+        try:
+            organisation = organisation_get(ods_code=find_form.cleaned_data["ods"])
+        except Organisation.DoesNotExist:
+            find_form.add_error("ods", "No organisation has this ODS code. Check it and try again")
+        else:
+            return redirect("organisations:members", organisation.ods_code)
     form = InviteNationalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation_send(
+            sent = invitation_send(
                 invited_by=request.user,  # type: ignore[arg-type]
                 email=form.cleaned_data["email"],
                 national_role=form.cleaned_data["national_role"],
@@ -87,11 +164,13 @@ def national_invitations_view(request: HttpRequest) -> HttpResponse:
         except InvitationError as error:
             form.add_error("email", str(error))
         else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            messages.success(request, invitation_sent_message(sent))
             return redirect("national_invitations")
     invitations = Invitation.objects.select_related("organisation", "invited_by")[:100]
     return render(
-        request, "accounts/national_invitations.jinja", {"form": form, "invitations": invitations}
+        request,
+        "accounts/national_invitations.jinja",
+        {"form": form, "find_form": find_form, "invitations": invitations},
     )
 
 

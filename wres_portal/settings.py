@@ -250,7 +250,15 @@ LOGIN_REDIRECT_URL = "start"
 # with recovery codes. Rate limits live in the cache (Redis in full mode): after 5 failed sign-ins
 # for one address in 15 minutes it is locked until the window passes.
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {  # allauth's forms with NHS.UK labels and hints (accounts/forms.py)
+    "login": "accounts.forms.LoginForm",
+    "add_email": "accounts.forms.AddEmailForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "set_password": "accounts.forms.SetPasswordForm",
+    "reset_password": "accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
+}
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -263,6 +271,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "WRES portal: "
+# Confirming it's you again: password or two-factor code, never a code by email (ADR 0016).
+ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/15m/key",
@@ -274,6 +284,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "WRES portal"
+MFA_ADAPTER = "accounts.adapters.MfaAdapter"
+MFA_FORMS = {
+    "authenticate": "accounts.forms.MfaAuthenticateForm",
+    "reauthenticate": "accounts.forms.MfaReauthenticateForm",
+    "activate_totp": "accounts.forms.ActivateTotpForm",
+}
 # One 30-second step either side, for clocks that drift (codes are still single-use).
 MFA_TOTP_TOLERANCE = 1
 # A fresh sign-in does not count as recent authentication in allauth 65.22: without this a national
@@ -287,6 +303,8 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 WRES_SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 WRES_INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+# The WRES team's address, given wherever a page or email tells someone to contact them.
+WRES_SUPPORT_EMAIL = env_str("WRES_SUPPORT_EMAIL", "england.wres@nhs.net")
 # Data retention (ADR 0012): uploaded files are deleted this many days after upload (a whole
 # collection cycle and its review; the parsed values and versions stay), and accounts not used
 # for this many days are disabled. Both run daily by Celery beat, or `manage.py apply_retention`.

@@ -3,9 +3,13 @@
 from typing import Any
 
 from django import forms, template
+from django.conf import settings
 from django.template import engines
 from django.template.base import NodeList, Parser, Token
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from accounts.selectors import landing_url_for
 
 register = template.Library()
 
@@ -20,7 +24,13 @@ class NhsukPageNode(template.Node):
         title = " ".join(self.title.render(context).split())
         content = self.content.render(context)
         page = engines["jinja2"].get_template("django_page.jinja")
-        return page.render({"title": title, "content": mark_safe(content)}, request)  # noqa: S308 - rendered by Django's escaping engine
+        # The page's form (if any) lets the layout prefix the title with "Error: " when it has
+        # errors, as on every other form page.
+        form = context.get("form")
+        return page.render(
+            {"title": title, "content": mark_safe(content), "form": form},  # noqa: S308 - rendered by Django's escaping engine
+            request,
+        )
 
 
 @register.tag
@@ -40,6 +50,14 @@ WIDGET_CLASSES = {
 }
 
 
+ONE_TIME_CODE_ATTRS = {
+    "inputmode": "numeric",
+    "autocomplete": "one-time-code",
+    "spellcheck": "false",
+    "autocapitalize": "off",
+}
+
+
 @register.filter
 def nhsuk_widget(field: forms.BoundField) -> SafeString:
     """The field's widget with the NHS.UK classes, its error state and its hint wired up."""
@@ -48,6 +66,11 @@ def nhsuk_widget(field: forms.BoundField) -> SafeString:
     if field.errors:
         css += " nhsuk-input--error" if css == "nhsuk-input" else f" {css}--error"
     attrs: dict[str, Any] = {"class": css}
+    if widget.attrs.get("autocomplete") == "one-time-code":
+        # Every security code box (authenticator and recovery codes are all digits): the number
+        # keypad on phones, the code offered from a text message or app, as wide as the code.
+        attrs.update(ONE_TIME_CODE_ATTRS)
+        attrs["class"] += " nhsuk-input--width-10"
     described = []
     if field.help_text:
         described.append(f"{field.auto_id}-hint")
@@ -58,3 +81,23 @@ def nhsuk_widget(field: forms.BoundField) -> SafeString:
     # allauth sets placeholders; NHS.UK guidance is labels and hints, never placeholders.
     widget.attrs.pop("placeholder", None)
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def support_email() -> str:
+    """The WRES team's email address, for plain-text emails."""
+    return str(settings.WRES_SUPPORT_EMAIL)
+
+
+@register.simple_tag
+def support_email_link() -> SafeString:
+    """The WRES team's email address as a link, for every "contact us" on an account page."""
+    address = settings.WRES_SUPPORT_EMAIL
+    return format_html('<a href="mailto:{}">{}</a>', address, address)
+
+
+@register.simple_tag(takes_context=True)
+def landing_url(context: template.Context) -> str:
+    """The signed-in person's own first page (their returns, the review queue, ...)."""
+    request = context.get("request")
+    return landing_url_for(getattr(request, "user", None))

@@ -5,12 +5,14 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.utils import timezone
 
 from accounts.models import Invitation, User
 from audit.models import AuditEvent
 from organisations.models import Membership
+from tests.conftest import TEST_PASSWORD
 
 # Invitation emails go through the outbox: its task runs in process, whatever the mode.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
@@ -237,3 +239,189 @@ def test_no_open_sign_up(client):
 
     assert "You need an invitation" in page.content.decode()
     assert not User.objects.filter(email="walk.in@example.com").exists()
+
+
+# --- Accepting signs the person in; an invitation to an existing account says so (issue 14) ---
+
+
+def test_accepting_an_invitation_signs_the_newcomer_in_and_lands_on_their_returns(
+    people, client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(client_for(people["approver"]))
+    newcomer = client_for(None)
+
+    response = newcomer.post(
+        _link_from_mail(),
+        {"full_name": "New Person", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        follow=True,
+    )
+
+    user = User.objects.get(email="new.person@rj1.nhs.uk")
+    assert newcomer.session[SESSION_KEY] == str(user.pk)
+    assert response.redirect_chain[-1][0] == "/returns/"
+    page = response.content.decode()
+    assert "Your account is ready. You have joined RJ1 NHS TRUST as a submitter." in page
+    assert AuditEvent.objects.filter(action="sign_in", actor=user).exists()
+
+
+def test_national_newcomer_is_signed_in_and_sent_to_set_up_two_factor(
+    people, client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(people["admin"]).post(
+            "/accounts/invitations/", {"email": "new.analyst@nhs.net", "national_role": "analyst"}
+        )
+    newcomer = client_for(None)
+
+    response = newcomer.post(
+        _link_from_mail(),
+        {"full_name": "New Analyst", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        follow=True,
+    )
+
+    assert SESSION_KEY in newcomer.session
+    assert [url for url, _ in response.redirect_chain] == ["/data/", "/accounts/2fa/totp/activate/"]
+
+
+def test_invitation_to_an_existing_account_says_so_to_the_inviter_and_in_the_email(
+    people, client_for, django_capture_on_commit_callbacks
+):
+    approver = client_for(people["approver"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _invite(approver, ods="RJ2", email=people["submitter"].email, role="viewer")
+    page = approver.get(response.url).content.decode()
+
+    assert "They already have an account" in page
+    assert "they join RJ2 NHS TRUST as a viewer when they sign in through the link" in page
+    body = mail.outbox[-1].body
+    assert "You already have a WRES portal account with this email address" in body
+    assert "sign in as usual: you then join RJ2 NHS TRUST as a viewer" in body
+    assert "Your other organisations and roles stay as they are." in body
+    assert "create your account" not in body
+    event = AuditEvent.objects.get(action="invitation_sent")
+    assert event.detail["existing_account"] is True
+
+
+def test_invitation_to_a_new_address_says_nothing_of_an_existing_account(
+    people, client_for, django_capture_on_commit_callbacks
+):
+    approver = client_for(people["approver"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _invite(approver)
+
+    assert "already have an account" not in approver.get(response.url).content.decode()
+    body = mail.outbox[-1].body
+    assert "Open the link to create your account" in body
+    assert "as a submitter" in body and "england.wres@nhs.net" in body
+
+
+def test_existing_account_signs_in_through_the_link_and_joins(
+    people, client_for, orgs, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(client_for(people["approver"]), ods="RJ2", email=people["submitter"].email)
+    link = _link_from_mail()
+    client = client_for(None)
+
+    # The link asks them to sign in, not to create a second account
+    page = client.get(link).content.decode()
+    assert "You already have an account" in page
+    assert 'name="password1"' not in page
+    sign_in = re.search(r'href="(/accounts/login/\?next=[^"]+)"', page).group(1)
+    assert sign_in == f"/accounts/login/?next={link.replace('/', '%2F')}"
+
+    # Signing in brings them back to the link, where one button joins
+    back = client.post(sign_in, {"login": people["submitter"].email, "password": TEST_PASSWORD})
+    assert back.url == link
+    assert "Join RJ2 NHS TRUST" in client.get(link).content.decode()
+    joined = client.post(link, follow=True)
+
+    assert Membership.objects.get(user=people["submitter"], organisation=orgs["RJ2"]).role == (
+        "submitter"
+    )
+    assert joined.redirect_chain[-1][0] == "/returns/"
+    assert "You have joined RJ2 NHS TRUST as a submitter." in joined.content.decode()
+    assert client.session["wres_current_organisation"] == orgs["RJ2"].pk
+
+
+def test_admin_invites_an_organisation_user_to_a_national_role_and_the_email_says_so(
+    people, client_for, django_capture_on_commit_callbacks
+):
+    admin = client_for(people["admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(
+            "/accounts/invitations/",
+            {"email": people["approver"].email, "national_role": "reviewer"},
+            follow=True,
+        )
+
+    assert "they join NHS England&#39;s WRES team as a reviewer" in response.content.decode()
+    body = mail.outbox[-1].body
+    assert "You already have a WRES portal account" in body
+    assert "Your organisations stay as they are." in body
+    assert "two-factor authentication" in body
+
+
+def test_national_invitation_to_someone_already_in_that_role_is_refused(people, client_for):
+    response = client_for(people["admin"]).post(
+        "/accounts/invitations/", {"email": people["reviewer"].email, "national_role": "reviewer"}
+    )
+
+    assert response.status_code == 200
+    assert "reviewer@nhse.test is already a reviewer." in response.content.decode()
+    assert Invitation.objects.count() == 0
+
+
+def test_invitation_to_a_disabled_account_is_refused_with_who_can_help(people, client_for):
+    people["viewer"].is_active = False
+    people["viewer"].save()
+
+    response = client_for(people["approver"]).post(
+        "/organisations/RJ2/members/", {"email": people["viewer"].email, "role": "viewer"}
+    )
+
+    page = response.content.decode()
+    assert "has an account that has been disabled" in page
+    assert "england.wres@nhs.net" in page
+    assert Invitation.objects.count() == 0
+
+
+def test_invitation_link_opened_by_someone_else_signed_in_says_whose_it_is(
+    people, client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(client_for(people["approver"]))
+
+    page = client_for(people["viewer"]).get(_link_from_mail()).content.decode()
+
+    assert "This invitation is for someone else" in page
+    assert "but you are signed in as <strong>viewer@rj1.test</strong>" in page
+    assert 'action="/accounts/logout/"' in page
+
+
+@pytest.mark.parametrize(
+    ("ods", "expected"),
+    [("rj3", 302), ("ZZZ9", 200), ("", 200), ("x" * 50, 200)],
+)
+def test_national_invitations_finds_an_organisation_to_invite_to(people, client_for, ods, expected):
+    response = client_for(people["admin"]).get("/accounts/invitations/", {"ods": ods})
+
+    assert response.status_code == expected
+    if expected == 302:
+        assert response.url == "/organisations/RJ3/members/"
+    else:
+        assert "There is a problem" in response.content.decode()
+
+
+def test_national_invitation_to_another_national_role_says_it_replaces_the_current_one(
+    people, client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(people["admin"]).post(
+            "/accounts/invitations/", {"email": people["reviewer"].email, "national_role": "admin"}
+        )
+
+    body = mail.outbox[-1].body
+    assert "you then join NHS England's WRES team as a national administrator" in body
+    assert "It replaces your current national role (reviewer)." in body

@@ -60,7 +60,7 @@ def test_national_user_must_give_a_totp_code(client, people):
     assert SESSION_KEY not in client.session
     wrong = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
     assert SESSION_KEY not in client.session
-    assert "Incorrect code" in wrong.content.decode()
+    assert "The code is not correct" in wrong.content.decode()
 
     client.post("/accounts/2fa/authenticate/", {"code": totp_now()})
 
