@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from audit.actions import action_label
+
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: object) -> int:
@@ -49,7 +51,7 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=("object_type", "object_id"))]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} by {self.who}"
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action_label} by {self.who}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
@@ -58,6 +60,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise TypeError("Audit events are append-only")
+
+    @property
+    def action_label(self) -> str:
+        """What happened, in plain English (``action`` is the stored code)."""
+        return action_label(self.action)
 
     @property
     def who(self) -> str:

@@ -10,13 +10,16 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from audit.actions import action_label
 from audit.forms import AuditFilterForm
 from audit.selectors import audit_actions, audit_event_list
 from audit.services import audit_record
 
+# The label is the last column, so that a sheet or script reading the columns by position still
+# works with files downloaded before it was added.
 CSV_COLUMNS = (
     "occurred_at", "action", "who", "object_type", "object_id", "object_label",
-    "organisation", "ip_address", "request_id", "detail",
+    "organisation", "ip_address", "request_id", "detail", "action_label",
 )  # fmt: skip
 
 
@@ -42,7 +45,9 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "actions": audit_actions(),
+            "actions": sorted(
+                ((code, action_label(code)) for code in audit_actions()), key=lambda a: a[1]
+            ),
             "query_string": query.urlencode(),
         },
     )
@@ -93,6 +98,7 @@ def audit_csv_view(request: HttpRequest) -> StreamingHttpResponse:
                         event.ip_address,
                         event.request_id,
                         event.detail,
+                        event.action_label,
                     )
                 ]
             )

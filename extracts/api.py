@@ -18,7 +18,7 @@ from typing import Any, Final, Literal
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Path, Query
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
@@ -253,6 +253,7 @@ RegionFilter = Query(None, description="NHS England region (ODS code).")
 TypeFilter = Query(None, alias="type", description="Organisation type.")
 SectorFilter = Query(None, description="Sector (NHS trusts).")
 OrganisationFilter = Query(None, max_length=10, description="ODS code.")
+OdsCode = Path(..., description="The organisation's ODS code, e.g. RJ1.")
 By = Query("national", description="National figures, or one row per region, type or sector.")
 
 
@@ -310,7 +311,7 @@ def _organisation(organisation: Organisation) -> dict[str, Any]:
     tags=["organisations"],
     summary="One organisation",
 )
-def organisation(request: HttpRequest, ods_code: str) -> dict[str, Any]:
+def organisation(request: HttpRequest, ods_code: str = OdsCode) -> dict[str, Any]:
     """One organisation by its ODS code (404 if no organisation has it)."""
     return _organisation(_find_organisation(ods_code))
 

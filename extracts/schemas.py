@@ -23,32 +23,37 @@ class ErrorOut(Schema):
 
 
 class FieldErrorOut(Schema):
-    parameter: str
-    message: str
+    parameter: str = Field(examples=["page_size"])
+    message: str = Field(examples=["Input should be less than or equal to 500"])
 
 
 class PageOut(Schema):
     """The envelope of every list: the total, the page, and links to its neighbours."""
 
-    count: int = Field(description="Results across all pages.")
-    page: int
-    page_size: int
-    pages: int
-    next: str | None = Field(description="The next page's URL, or null on the last page.")
-    previous: str | None
+    count: int = Field(description="Results across all pages.", examples=[120])
+    page: int = Field(examples=[1])
+    page_size: int = Field(examples=[50])
+    pages: int = Field(examples=[3])
+    next: str | None = Field(
+        description="The next page's URL, or null on the last page.",
+        examples=["https://wres.example/api/returns?page=2"],
+    )
+    previous: str | None = Field(examples=[None])
 
 
 class OrganisationOut(Schema):
-    ods_code: str
-    name: str
-    type: str
-    type_label: str
-    sector: str = Field(description="For NHS trusts; empty otherwise.")
-    region: str = Field(description="NHS England region (ODS code).")
-    region_name: str
-    icb: str = Field(description="The integrated care board's ODS code, where known.")
-    opened_on: dt.date | None
-    closed_on: dt.date | None
+    ods_code: str = Field(examples=["RJ1"])
+    name: str = Field(examples=["Guy's and St Thomas' NHS Foundation Trust"])
+    type: str = Field(examples=["nhs_trust"])
+    type_label: str = Field(examples=["NHS trust"])
+    sector: str = Field(description="For NHS trusts; empty otherwise.", examples=["acute"])
+    region: str = Field(description="NHS England region (ODS code).", examples=["Y56"])
+    region_name: str = Field(examples=["London"])
+    icb: str = Field(
+        description="The integrated care board's ODS code, where known.", examples=["QKK"]
+    )
+    opened_on: dt.date | None = Field(examples=["1993-04-01"])
+    closed_on: dt.date | None = Field(examples=[None])
 
 
 class OrganisationPageOut(PageOut):
@@ -56,19 +61,20 @@ class OrganisationPageOut(PageOut):
 
 
 class PublicationOut(Schema):
-    number: int
-    published_at: dt.datetime
-    returns: int
+    number: int = Field(examples=[1])
+    published_at: dt.datetime = Field(examples=["2025-09-30T09:00:00Z"])
+    returns: int = Field(examples=[207])
     changes: dict[str, list[str] | int | None] = Field(
         description="Organisations added, removed and amended since the previous publication, "
-        "and how many are unchanged."
+        "and how many are unchanged.",
+        examples=[{"added": [], "removed": [], "amended": ["RJ1"], "unchanged": 206}],
     )
 
 
 class CollectionOut(Schema):
-    year: int = Field(description="The year of the 31 March workforce snapshot.")
-    name: str
-    snapshot_date: dt.date
+    year: int = Field(description="The year of the 31 March workforce snapshot.", examples=[2025])
+    name: str = Field(examples=["WRES 2025"])
+    snapshot_date: dt.date = Field(examples=["2025-03-31"])
     publication: PublicationOut = Field(description="The current (latest) publication.")
     publications: list[PublicationOut] = Field(description="Every publication, newest first.")
 
@@ -78,40 +84,46 @@ class CollectionPageOut(PageOut):
 
 
 class PublishedReturnOut(Schema):
-    organisation: str = Field(description="ODS code.")
-    name: str
-    type: str
-    sector: str
-    region: str
-    icb: str
-    year: int
-    publication: int = Field(description="Number of the year's publication this row is from.")
+    organisation: str = Field(description="ODS code.", examples=["RJ1"])
+    name: str = Field(examples=["Guy's and St Thomas' NHS Foundation Trust"])
+    type: str = Field(examples=["nhs_trust"])
+    sector: str = Field(examples=["acute"])
+    region: str = Field(examples=["Y56"])
+    icb: str = Field(examples=["QKK"])
+    year: int = Field(examples=[2025])
+    publication: int = Field(
+        description="Number of the year's publication this row is from.", examples=[1]
+    )
     figures: dict[str, Figure] = Field(
         description="Every item and metric by its code (see /data/wres-data-dictionary.csv); "
-        "null where missing or suppressed."
+        "null where missing or suppressed.",
+        examples=[{"i2.rl": 1.32, "i2.rl_ci_low": 1.05, "i2.rl_ci_high": 1.66, "i4.rl": None}],
     )
     suppressed: list[str] = Field(
         description="Codes shown as null because of small numbers: see the organisation's own "
-        "WRES report."
+        "WRES report.",
+        examples=[["i4.rl"]],
     )
 
 
 class PublishedReturnPageOut(PageOut):
-    figures: FiguresMode
+    figures: FiguresMode = Field(examples=["suppressed"])
     results: list[PublishedReturnOut]
 
 
 class AggregateOut(Schema):
-    year: int
-    group: str | None = Field(description="The region, type or sector; null for national rows.")
-    organisations: int | None
-    figures: dict[str, Figure]
-    suppressed: list[str]
+    year: int = Field(examples=[2025])
+    group: str | None = Field(
+        description="The region, type or sector; null for national rows.", examples=["Y56"]
+    )
+    organisations: int | None = Field(examples=[35])
+    figures: dict[str, Figure] = Field(examples=[{"i2.rl": 1.54}])
+    suppressed: list[str] = Field(examples=[[]])
 
 
 class AggregatePageOut(PageOut):
-    by: str
-    figures: FiguresMode
+    by: str = Field(examples=["region"])
+    figures: FiguresMode = Field(examples=["suppressed"])
     results: list[AggregateOut]
 
 

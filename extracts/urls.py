@@ -15,5 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("data/tokens/<int:pk>/revoke/", views_national.token_revoke_view, name="token_revoke"),
     path("data/publish/", views_national.publish_view, name="publish"),
     path("data/publish/<int:year>/", views_national.publish_collection_view, name="publish_year"),
+    # Before the API's own URLs: its root (ninja's, otherwise a 404) is the documentation.
+    path("api/", views.api_docs_view, name="api_docs"),
     path("api/", api.urls),
 ]

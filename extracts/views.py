@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+import functools
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from audit.services import audit_record
 from extracts import writers
+from extracts.api import api, rate_limit
+from extracts.api_docs import api_docs
 from extracts.release import release_open
 
 FORMATS = {"csv", "xlsx"}
@@ -35,6 +42,39 @@ def downloads_view(request: HttpRequest) -> HttpResponse:
             "can_publish": request.user.has_perm("wres.use_admin_site"),
         },
     )
+
+
+@functools.cache
+def _api_schema() -> dict[str, Any]:
+    """The API's OpenAPI schema: fixed by the code, so built once per process (about 50 ms)."""
+    return api.get_openapi_schema(path_params={})
+
+
+@require_safe
+def api_docs_view(request: HttpRequest) -> HttpResponse:
+    """``/api/``: the API's documentation for people, read from its OpenAPI schema; a client that
+    asks for JSON (``Accept: application/json``) gets the schema itself."""
+    schema = _api_schema()
+    response: HttpResponse
+    if request.get_preferred_type(["text/html", "application/json"]) == "application/json":
+        response = JsonResponse(schema)
+    else:
+        limit, window = rate_limit()
+        response = render(
+            request,
+            "extracts/api_docs.jinja",
+            {
+                "docs": api_docs(schema, base_url=f"{request.scheme}://{request.get_host()}"),
+                "schema_url": reverse("extracts:api:openapi-json"),
+                "rate_limit": limit,
+                "rate_window": window,
+                "can_unsuppressed": request.user.has_perm("extracts.view_unsuppressed"),
+            },
+        )
+    patch_vary_headers(response, ["Accept"])
+    # RFC 8631: where the machine-readable description of this API is.
+    response["Link"] = f'<{reverse("extracts:api:openapi-json")}>; rel="service-desc"'
+    return response
 
 
 @require_safe

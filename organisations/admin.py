@@ -9,9 +9,9 @@ from organisations.models import Organisation
 class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("ods_code", "name", "org_type", "sector", "region", "closed_on")
     list_filter = ("org_type", "sector", "region", "is_demo")
-    search_fields = ("ods_code", "name")
+    search_fields = ("ods_code", "name", "register_name")
     filter_horizontal = ("predecessors",)
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("register_name", "created_at", "updated_at")
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         if "sector" in form.changed_data:

@@ -1,7 +1,11 @@
 """An organisation that submits (or oversees) WRES returns, as known to the ODS register."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+
+from organisations.names import search_key
 
 
 class OrganisationType(models.TextChoices):
@@ -33,11 +37,32 @@ class Region(models.TextChoices):
     NORTH_EAST_AND_YORKSHIRE = "Y63", "North East and Yorkshire"
 
 
+#: Room for a name's search key, which may be longer than the name ("&" reads "and").
+SEARCH_NAME_LENGTH = 500
+
+
 class Organisation(models.Model):
     """One organisation, keyed by its ODS code."""
 
     ods_code = models.CharField("ODS code", max_length=10, unique=True)
-    name = models.CharField(max_length=255)
+    name = models.CharField(
+        max_length=255,
+        help_text="As people read it (title case). The ODS import sets it from the register's "
+        "name when that changes; an admin may correct it.",
+    )
+    register_name = models.CharField(
+        "name in the ODS register",
+        max_length=255,
+        blank=True,
+        help_text="Exactly as the register gives it (in capitals), for reconciliation. "
+        "Empty for organisations not in the register.",
+    )
+    search_name = models.CharField(
+        max_length=SEARCH_NAME_LENGTH,
+        blank=True,
+        editable=False,
+        help_text="The name reduced for searching (organisations.names.search_key), kept on save.",
+    )
     org_type = models.CharField(
         "type", max_length=20, choices=OrganisationType.choices, default=OrganisationType.NHS_TRUST
     )
@@ -86,6 +111,18 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.ods_code})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The search key follows the name however the name is saved (admin, import, demo).
+        self.refresh_search_name()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    def refresh_search_name(self) -> None:
+        """Sets ``search_name`` from ``name`` (``save`` does it; ``bulk_create`` does not)."""
+        self.search_name = search_key(self.name)[:SEARCH_NAME_LENGTH]
 
     @property
     def is_open(self) -> bool:

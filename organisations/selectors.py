@@ -5,6 +5,21 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from organisations.models import Organisation
+from organisations.names import search_key, search_key_literal
+
+
+def organisation_name_matches(query: str, *, prefix: str = "") -> Q:
+    """A filter for organisations whose name contains ``query``, or whose ODS code is it.
+
+    The name is matched on its search key (``organisations.names.search_key``), so case,
+    apostrophes (straight or curly) and punctuation are ignored and "St" matches "Saint", on any
+    database. ``prefix`` reaches the organisation through a relation (``"organisation__"``).
+    """
+    matches = Q(**{f"{prefix}ods_code__iexact": query.strip()})
+    for key in dict.fromkeys((search_key(query), search_key_literal(query))):
+        if key:
+            matches |= Q(**{f"{prefix}search_name__contains": key})
+    return matches
 
 
 def organisation_list(
@@ -14,7 +29,7 @@ def organisation_list(
     organisations = Organisation.objects.all()
     if query:
         organisations = organisations.filter(
-            Q(name__icontains=query) | Q(ods_code__iexact=query) | Q(parent_icb_code__iexact=query)
+            organisation_name_matches(query) | Q(parent_icb_code__iexact=query)
         )
     if region:
         organisations = organisations.filter(region=region)

@@ -5,10 +5,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from organisations.models import Organisation, OrganisationType
+from organisations.names import display_name
 from organisations.ods import OdsRow, infer_sector
 
+# Copied from the register as they are. The name people read (``name``) follows the register's
+# name (``register_name``) only when that changes, so a correction an admin made is kept.
 _SYNCED_FIELDS = (
-    "name",
     "region",
     "parent_icb_code",
     "address",
@@ -43,6 +45,8 @@ def organisation_import_register(
     """Creates or updates one organisation per register row, in one transaction.
 
     Idempotent: a second run of the same rows changes nothing. A sector an admin set is kept.
+    The register's name is kept as given (``register_name``); the name people read is its title
+    case (``organisations.names.display_name``), set when the register's name is new or changed.
     Organisations missing from the file are left as they are (the register marks closures with
     a close date, not by omission).
     """
@@ -55,18 +59,22 @@ def organisation_import_register(
     to_create: list[Organisation] = []
     for row in english:
         values = {name: getattr(row, name) for name in _SYNCED_FIELDS}
+        values["register_name"] = row.name
         organisation = existing.get(row.ods_code)
         if organisation is None:
-            to_create.append(
-                Organisation(
-                    ods_code=row.ods_code,
-                    org_type=org_type,
-                    sector=infer_sector(row.name),
-                    **values,
-                )
+            created = Organisation(
+                ods_code=row.ods_code,
+                org_type=org_type,
+                sector=infer_sector(row.name),
+                name=display_name(row.name),
+                **values,
             )
+            created.refresh_search_name()  # bulk_create does not call save()
+            to_create.append(created)
             report.created.append(row.ods_code)
             continue
+        if organisation.register_name != row.name:
+            values["name"] = display_name(row.name)
         if not organisation.sector_set_by_admin:
             values["sector"] = infer_sector(row.name) or organisation.sector
         changed = [name for name, value in values.items() if getattr(organisation, name) != value]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.forms import InviteMemberForm
 from accounts.services import InvitationError, invitation_send, membership_set_role
-from accounts.views import accept_url_builder
+from accounts.views import accept_url_builder, invitation_sent_message
 from audit.services import audit_record
 from dashboards.selectors import profile_for_user
 from organisations.forms import OrganisationFilterForm
@@ -73,7 +73,7 @@ def organisation_members_view(request: HttpRequest, ods_code: str) -> HttpRespon
     form = InviteMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation_send(
+            sent = invitation_send(
                 invited_by=request.user,  # type: ignore[arg-type]
                 email=form.cleaned_data["email"],
                 organisation=organisation,
@@ -84,7 +84,7 @@ def organisation_members_view(request: HttpRequest, ods_code: str) -> HttpRespon
         except InvitationError as error:
             form.add_error("email", str(error))
         else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            messages.success(request, invitation_sent_message(sent))
             return redirect("organisations:members", organisation.ods_code)
     return render(
         request,

@@ -40,7 +40,8 @@ def test_import_ods_real_register_loads_every_trust_in_england():
     assert Organisation.objects.count() == 207
     assert not Organisation.objects.filter(region="W00").exists()
     guys = Organisation.objects.get(ods_code="RJ1")
-    assert guys.name == "GUY'S AND ST THOMAS' NHS FOUNDATION TRUST"
+    assert guys.register_name == "GUY'S AND ST THOMAS' NHS FOUNDATION TRUST"
+    assert guys.name == "Guy's and St Thomas' NHS Foundation Trust"
     assert guys.region == "Y56"
     assert guys.org_type == "nhs_trust"
     assert guys.opened_on is not None
@@ -78,7 +79,9 @@ def test_import_ods_updates_names_and_close_dates(tmp_path):
     output = _import(_write(tmp_path, changed))
 
     assert "0 created, 2 updated, 1 closed" in output
-    assert Organisation.objects.get(ods_code="RJ1").name.startswith("GUY'S AND ST THOMAS' HOSP")
+    guys = Organisation.objects.get(ods_code="RJ1")
+    assert guys.register_name == "GUY'S AND ST THOMAS' HOSPITALS NHS FOUNDATION TRUST"
+    assert guys.name == "Guy's and St Thomas' Hospitals NHS Foundation Trust"
     assert Organisation.objects.get(ods_code="RJ2").closed_on == dt.date(2026, 3, 31)
 
 

@@ -53,10 +53,10 @@ def test_organisation_list_shows_and_counts_organisations(client, register):
 @pytest.mark.parametrize(
     ("query", "present", "absent"),
     [
-        ("q=guy", "GUY&#39;S AND ST THOMAS", "LEWISHAM"),
-        ("q=rj2", "LEWISHAM AND GREENWICH", "GUY&#39;S"),
-        ("region=Y63&sector=ambulance", "NORTH EAST AMBULANCE", "LONDON AMBULANCE"),
-        ("org_type=icb", "North Central London Integrated Care Board", "GUY&#39;S"),
+        ("q=guy", "Guy&#39;s and St Thomas", "Lewisham"),
+        ("q=rj2", "Lewisham and Greenwich", "Guy&#39;s"),
+        ("region=Y63&sector=ambulance", "North East Ambulance", "London Ambulance"),
+        ("org_type=icb", "North Central London Integrated Care Board", "Guy&#39;s"),
     ],
 )
 def test_organisation_list_searches_and_filters(client, register, query, present, absent):
@@ -120,7 +120,7 @@ def test_organisation_page_shows_the_register_entry(client, register):
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert "GUY&#39;S AND ST THOMAS&#39; NHS FOUNDATION TRUST" in content
+    assert "Guy&#39;s and St Thomas&#39; NHS Foundation Trust" in content
     assert "London" in content
     assert 'href="/organisations/QKK/"' in content  # its ICB, linked
 
@@ -134,7 +134,7 @@ def test_organisation_page_shows_mergers(client, register):
     new = Organisation.objects.get(ods_code="RJ1")
     new.predecessors.add(old)
 
-    assert "LEWISHAM AND GREENWICH" in client.get("/organisations/RJ1/").content.decode()
+    assert "Lewisham and Greenwich" in client.get("/organisations/RJ1/").content.decode()
     assert "Became part of" in client.get("/organisations/RJ2/").content.decode()
 
 

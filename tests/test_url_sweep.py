@@ -86,6 +86,7 @@ CLASSES: dict[str, str] = {
     "extracts:downloads": PUBLIC,
     "extracts:dictionary": PUBLIC,
     "extracts:extract": PUBLIC,
+    "extracts:api_docs": PUBLIC,
     "extracts:tokens": NATIONAL,
     "extracts:token_revoke": NATIONAL,
     "extracts:publish": ADMIN,

@@ -192,7 +192,7 @@ def _parse_xlsx(raw: dict[str, Any], *, ods_code: str, year: int) -> ParsedUploa
         return _refuse(
             "xlsx",
             "U102",
-            f"This template is for {str(stamp['year'])[:12]}, not {year}. Download the {year} "
+            f"This template is for {str(stamped_year)[:12]}, not {year}. Download the {year} "
             "template and copy your figures into it.",
         )
     if str(stamp["version"]).split(".")[0] != TEMPLATE_VERSION:

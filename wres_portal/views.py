@@ -18,9 +18,13 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts.models import NationalRole
+from organisations.models import Role
 from organisations.selectors import organisation_counts
 from wres_portal.celery import app as celery_app
 
@@ -102,9 +106,85 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return render(request, "pages/400.jinja", status=400)
 
 
+#: Where a national role's work is, for a 403 page to send them back to: (URL name, link text).
+NATIONAL_HOMES: dict[str, tuple[str, str]] = {
+    NationalRole.REVIEWER: ("returns:review_queue", "Go to the review queue"),
+    NationalRole.ANALYST: ("extracts:downloads", "Go to the data downloads"),
+    NationalRole.ADMIN: ("national_invitations", "Go to national invitations"),
+}
+#: What each organisation role may do, said to a member refused something their role cannot do.
+ROLE_CAN: dict[str, str] = {
+    Role.SUBMITTER: "Submitters fill in and upload the return; an approver signs it off, "
+    "submits it and invites colleagues.",
+    Role.APPROVER: "Approvers fill in, sign off and submit the return and invite colleagues.",
+    Role.VIEWER: "Viewers can see the return but not change it.",
+}
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """403 in the NHS.UK layout."""
-    return render(request, "pages/403.jinja", status=403)
+    """403 in the NHS.UK layout, saying why in the terms of who is asking and where to go instead.
+
+    Anyone signed out is asked to sign in. A page with an ODS code in its address is an
+    organisation's page: a member is told what their role there allows, a national user that only
+    the organisation's own members change it. Any other page refused is NHS England's own work:
+    an organisation's member is sent to their returns, a national user to their role's work.
+    """
+    return render(request, "pages/403.jinja", _denied_context(request), status=403)
+
+
+def _denied_context(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {
+            "audience": "anonymous",
+            "sign_in_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
+        }
+    national_role = str(getattr(user, "national_role", "") or "")
+    memberships = getattr(request, "memberships", [])
+    context: dict[str, Any] = {
+        "support_email": getattr(settings, "WRES_SUPPORT_EMAIL", ""),
+        "national_role": NationalRole(national_role).label if national_role else "",
+    }
+    if national_role in NATIONAL_HOMES:
+        name, text = NATIONAL_HOMES[national_role]
+        context["home"] = {"href": reverse(name), "text": text}
+    elif memberships:
+        context["home"] = {"href": reverse("returns:list"), "text": "Go to your returns"}
+    ods_code = _ods_code_of(request)
+    if ods_code is not None:
+        membership = next(
+            (m for m in memberships if m.organisation.ods_code == ods_code.upper()), None
+        )
+        if membership is not None:
+            context.update(
+                audience="member",
+                organisation=membership.organisation,
+                role=membership.get_role_display().lower(),
+                role_can=ROLE_CAN.get(membership.role, ""),
+            )
+            return context
+        if national_role:
+            context["audience"] = "national_on_organisation"
+            return context
+    if national_role:
+        context["audience"] = "national"
+    elif memberships:
+        context["audience"] = "organisation_on_national"
+    else:
+        context["audience"] = "no_role"
+    return context
+
+
+def _ods_code_of(request: HttpRequest) -> str | None:
+    """The ODS code in the address of the page refused, if it is an organisation's page."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+    code = match.kwargs.get("ods_code")
+    return str(code) if code else None
 
 
 def _check(name: str, probe: Any) -> dict[str, Any]:
