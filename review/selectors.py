@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from accounts.models import NationalRole, User
 from indicators import Issue
+from organisations.selectors import organisation_name_matches
 from returns.models import Collection, Return, ReturnState, ReturnVersion
 from returns.selectors import warning_key
 from returns.services.workflow import draft_changed_reason, return_draft_changes
@@ -210,10 +211,8 @@ def review_queue(
     if filters.sector:
         returns = returns.filter(organisation__sector=filters.sector)
     if filters.query:
-        returns = returns.filter(
-            Q(organisation__name__icontains=filters.query)
-            | Q(organisation__ods_code__iexact=filters.query)
-        )
+        # The register's forgiving search: case, apostrophes and St/Saint ignored (ADR 0017).
+        returns = returns.filter(organisation_name_matches(filters.query, prefix="organisation__"))
     if filters.has_warnings:
         with_warnings = Exists(
             ReturnVersion.objects.filter(

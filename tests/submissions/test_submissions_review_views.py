@@ -485,3 +485,16 @@ def test_return_save_draft_unchanged_by_review_models(history, people):
         values={"i2.shortlisted.white": 5000},
     )  # fmt: skip
     assert saved.values["i2.shortlisted.white"] == 5000
+
+
+def test_review_queue_search_ignores_case_and_apostrophes(history, people, client_for):
+    from organisations.models import Organisation
+
+    rj1 = Organisation.objects.get(ods_code="RJ1")
+    rj1.name = "Guy's and St Thomas' NHS Foundation Trust"
+    rj1.save()
+
+    client = client_for(people["reviewer"])
+
+    assert "1 return<" in client.get(QUEUE, {"q": "guy’s and saint thomas"}).content.decode()
+    assert "1 return<" in client.get(QUEUE, {"q": "GUYS AND ST THOMAS"}).content.decode()
