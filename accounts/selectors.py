@@ -8,12 +8,14 @@ from accounts.models import NationalRole, User
 from organisations.models import Membership
 
 #: Each national role's first page: the work that role comes to the portal to do.
-NATIONAL_LANDING = {
-    NationalRole.REVIEWER: "returns:review_queue",
-    NationalRole.ANALYST: "extracts:downloads",
+#: Each national role's own work: the URL name sign-in lands on, and how a link to it reads (the
+#: 403 page offers it too).
+NATIONAL_LANDING: dict[str, tuple[str, str]] = {
+    NationalRole.REVIEWER: ("returns:review_queue", "Go to the review queue"),
+    NationalRole.ANALYST: ("extracts:downloads", "Go to the data downloads"),
     # The invitations page: onboarding NHS England staff is the admin's own everyday task, and the
     # header from there leads to the other tools (audit trail, publish, Staff Survey, admin).
-    NationalRole.ADMIN: "national_invitations",
+    NationalRole.ADMIN: ("national_invitations", "Go to national invitations"),
 }
 
 
@@ -27,7 +29,7 @@ def landing_url_for(user: Any) -> str:
     if not getattr(user, "is_authenticated", False):
         return reverse("start")
     if user.national_role in NATIONAL_LANDING:
-        return reverse(NATIONAL_LANDING[user.national_role])
+        return reverse(NATIONAL_LANDING[user.national_role][0])
     if Membership.objects.filter(user=user).exists():
         return reverse("returns:list")
     return reverse("start")

@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts.models import NationalRole
+from accounts.selectors import NATIONAL_LANDING
 from organisations.models import Role
 from organisations.selectors import organisation_counts
 from wres_portal.celery import app as celery_app
@@ -106,12 +107,6 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return render(request, "pages/400.jinja", status=400)
 
 
-#: Where a national role's work is, for a 403 page to send them back to: (URL name, link text).
-NATIONAL_HOMES: dict[str, tuple[str, str]] = {
-    NationalRole.REVIEWER: ("returns:review_queue", "Go to the review queue"),
-    NationalRole.ANALYST: ("extracts:downloads", "Go to the data downloads"),
-    NationalRole.ADMIN: ("national_invitations", "Go to national invitations"),
-}
 #: What each organisation role may do, said to a member refused something their role cannot do.
 ROLE_CAN: dict[str, str] = {
     Role.SUBMITTER: "Submitters fill in and upload the return; an approver signs it off, "
@@ -145,8 +140,8 @@ def _denied_context(request: HttpRequest) -> dict[str, Any]:
         "support_email": getattr(settings, "WRES_SUPPORT_EMAIL", ""),
         "national_role": NationalRole(national_role).label if national_role else "",
     }
-    if national_role in NATIONAL_HOMES:
-        name, text = NATIONAL_HOMES[national_role]
+    if national_role in NATIONAL_LANDING:
+        name, text = NATIONAL_LANDING[national_role]
         context["home"] = {"href": reverse(name), "text": text}
     elif memberships:
         context["home"] = {"href": reverse("returns:list"), "text": "Go to your returns"}
