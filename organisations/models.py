@@ -54,12 +54,18 @@ class Organisation(models.Model):
         "name in the ODS register",
         max_length=255,
         blank=True,
+        # A database default too: code from before this field (a rolling deploy, an old
+        # migration's state) can still insert an organisation.
+        default="",
+        db_default="",
         help_text="Exactly as the register gives it (in capitals), for reconciliation. "
         "Empty for organisations not in the register.",
     )
     search_name = models.CharField(
         max_length=SEARCH_NAME_LENGTH,
         blank=True,
+        default="",
+        db_default="",
         editable=False,
         help_text="The name reduced for searching (organisations.names.search_key), kept on save.",
     )

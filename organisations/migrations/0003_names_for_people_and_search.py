@@ -48,6 +48,8 @@ class Migration(migrations.Migration):
             name="register_name",
             field=models.CharField(
                 blank=True,
+                default="",
+                db_default="",
                 help_text="Exactly as the register gives it (in capitals), for reconciliation. "
                 "Empty for organisations not in the register.",
                 max_length=255,
@@ -59,6 +61,8 @@ class Migration(migrations.Migration):
             name="search_name",
             field=models.CharField(
                 blank=True,
+                default="",
+                db_default="",
                 editable=False,
                 help_text="The name reduced for searching (organisations.names.search_key), "
                 "kept on save.",
