@@ -160,6 +160,7 @@ PROFILE_TABLES: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
                 f"i{k}.rl_ci_low",
                 f"i{k}.rl_ci_high",
                 f"i{k}.significant",
+                f"i{k}.small_numbers",
             ),
         )
         for k, label in ((2, "Recruitment"), (3, "Disciplinary (two-year)"), (4, "Training"))
@@ -172,7 +173,7 @@ PROFILE_TABLES: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
         9,
         "Board",
         (
-            "i9.voting.bme_count",
+            # No count: an organisation's counts are not public (spec 6.1); its shares are.
             "i9.voting.bme_pct",
             "i9.executive.bme_pct",
             "i9.non_executive.bme_pct",

@@ -69,13 +69,10 @@ def _model_employer(frame: pd.DataFrame, mask: pd.DataFrame) -> dict[str, Any]:
             dtype=np.float64, na_value=np.nan
         )
         expected = np.where(np.isnan(stored), default, stored)
-        hidden = np.column_stack([mask[c].to_numpy(dtype=bool) for c in GRADE_ITEMS[grade]]).any(
-            axis=1
-        )
-        # The expected share starts from the base year's shares: hide it wherever any year of
-        # the organisation hides the grade or the workforce share (conservative, simple).
-        either = hidden | total_mask
-        any_hidden = np.bincount(org_ids, weights=either.astype(float))[org_ids] > 0
+        # Model Employer figures are metrics: public and never suppressed (spec 6.1), whatever
+        # the counts they rest on; only the workforce share's mask (never set) could hide them.
+        hidden = np.zeros(len(frame), dtype=bool) | total_mask
+        any_hidden = np.bincount(org_ids, weights=hidden.astype(float))[org_ids] > 0
         out[f"me.{grade}.actual"] = actual[grade]
         out[f"me.{grade}.expected"] = expected
         out[f"mask:me.{grade}.actual"] = hidden
@@ -89,11 +86,12 @@ def _peers(frame: pd.DataFrame, mask: pd.DataFrame) -> dict[str, Any]:
     (``public_peer.``: a suppressed figure is no one's peer, so no public rank tells where it
     lies)."""
     out: dict[str, Any] = {}
+    # Peers are always of the same organisation type (issue 15): a trust is never ranked among
+    # ICBs or independent providers; within the type, the same sector or the same region.
+    org_type = frame["org_type"].fillna("").astype(str)
     groups = {
-        "sector": np.where(
-            frame["sector"].fillna("") != "", frame["sector"], "type:" + frame["org_type"]
-        ),
-        "region": frame["region"].to_numpy(),
+        "sector": (org_type + "|" + frame["sector"].fillna("").astype(str)).to_numpy(),
+        "region": (org_type + "|" + frame["region"].fillna("").astype(str)).to_numpy(),
     }
     for kind, group in groups.items():
         keys = [frame["year"].to_numpy(), group]
@@ -192,7 +190,7 @@ def _tables(rows: pd.DataFrame, unsuppressed: bool) -> list[dict[str, Any]]:
             cells = []
             for code, (_, unit) in zip(codes, heads, strict=True):
                 value = _cell(row, code, unsuppressed)
-                if code.endswith(".significant") and is_number(value):
+                if code.endswith((".significant", ".small_numbers")) and is_number(value):
                     value = bool(value)
                 cells.append(show(value, unit))
             body.append([str(int(row["year"])), *cells])
@@ -214,7 +212,8 @@ def _peer_rows(row: pd.Series, unsuppressed: bool) -> list[dict[str, Any]]:
             n = row[f"{prefix}.{kind}.{code}.n"]
             if value == MARK:
                 entry[kind] = MARK
-            elif is_number(rank) and is_number(n):
+            elif is_number(rank) and is_number(n) and int(n) >= 2:
+                # never "1 of 1": a position needs at least one peer with the figure
                 quartile = int(row[f"{prefix}.{kind}.{code}.quartile"])
                 entry[kind] = f"{int(rank)} of {int(n)} ({QUARTERS[quartile - 1]})"
             else:

@@ -35,7 +35,7 @@ from organisations.models import Region, Sector
 SNAPSHOT_VERSION: Final = 2
 #: Fewest organisations a distribution (quartiles) is published over (portal rule).
 MIN_SPREAD_ORGANISATIONS: Final = 10
-NOT_SHOWN: Final = "Organisations not shown: small numbers"
+NOT_SHOWN: Final = "Organisations with no figure"
 REGION_LABELS: Final = dict(Region.choices)
 SECTOR_LABELS: Final = {"": "No sector (ICBs, independent and others)", **dict(Sector.choices)}
 UNIT_FORMAT: Final = {"percent": ".0f", "pp": ".1f", "ratio": ".2f"}
@@ -167,7 +167,7 @@ def _survey_medians(ctx: _Context, m: Measure) -> dict[int, Any]:
 
 def _public_frames(frame: pd.DataFrame, mask: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The measures' organisation figures as the public sees them (NaN where ``[c]``), and the
-    number of organisations per year whose figure is ``[c]``."""
+    number of organisations per year with no figure (null, or ``[c]``)."""
     codes = list(dict.fromkeys(m.organisation for m in MEASURES))
     public = frame[["year", "region", "sector", *codes]].copy()
     hidden = pd.DataFrame({"year": frame["year"].to_numpy()})
@@ -176,7 +176,9 @@ def _public_frames(frame: pd.DataFrame, mask: pd.DataFrame) -> tuple[pd.DataFram
             dtype=np.float64, na_value=np.nan
         )
         masked = mask[code].to_numpy(dtype=bool) if code in mask else np.zeros(len(frame), bool)
-        hidden[code] = masked  # shown as [c] in the public table, with a value or not
+        # Counted as having no figure (spec 6.3): null (missing data, zero denominator) or, for
+        # a figure the rule ever hides, hidden; never counted as 0.
+        hidden[code] = masked | np.isnan(values)
         public[code] = np.where(masked, np.nan, values)
     return public, hidden.groupby("year").sum()
 
@@ -274,8 +276,8 @@ def _organisations(
 
 
 def _spread(ctx: _Context, m: Measure) -> dict[str, Any]:
-    """Percentiles of the organisations' figures as published: a ``[c]`` figure is left out
-    (and counted as not shown), so the spread never depends on a suppressed value."""
+    """Percentiles of every organisation's published figure (spec 6.3: metrics are never
+    suppressed); an organisation with no figure is left out and counted as such, never as 0."""
     column = ctx.public[["year", m.organisation]].dropna()
     grouped = column.groupby("year")[m.organisation]
     quantiles = grouped.quantile(np.array([0.1, 0.25, 0.5, 0.75, 0.9])).unstack()
@@ -333,7 +335,10 @@ def _spread(ctx: _Context, m: Measure) -> dict[str, Any]:
             "published figure: the spread is not shown. "
         )
     if last[2]:
-        summary += f"{last[2]:,} organisations not shown: small numbers. "
+        summary += (
+            f"{last[2]:,} organisations have no figure (missing data or a zero denominator) "
+            "and are not in the spread, not counted as 0. "
+        )
     summary += (
         "Boxes show the quartiles, the thick tick the median, the whiskers the 10th and 90th "
         "percentiles."

@@ -81,6 +81,11 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+def methodology_view(request: HttpRequest) -> HttpResponse:
+    """How published figures are protected (spec section 6), in plain English."""
+    return render(request, "dashboards/methodology.jinja", {})
+
+
 def measure_view(request: HttpRequest, slug: str) -> HttpResponse:
     """One measure: its trend, the spread across organisations, and its breakdowns."""
     measure = MEASURE_BY_SLUG.get(slug)

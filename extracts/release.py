@@ -24,7 +24,12 @@ from django.conf import settings
 from django.db.models import Max
 
 from extracts.models import Publication, PublishedReturn
-from extracts.suppression import AGGREGATE_GROUPINGS, suppress, suppress_aggregates
+from extracts.suppression import (
+    AGGREGATE_GROUPINGS,
+    public_frame,
+    suppress,
+    suppress_aggregates,
+)
 from indicators.dictionary import ITEMS, METRICS
 
 #: Organisation columns that lead every row, in order.
@@ -147,7 +152,7 @@ def release_build(*, publication: Publication) -> None:
     publications = current_publications()
     frame = published_frame(publications)
     threshold = suppression_threshold()
-    mask = suppress(frame, threshold=threshold)
+    mask = suppress(frame)
     directory = release_dir()
     directory.mkdir(parents=True, exist_ok=True)
     name = f"release-{publication.pk}"
@@ -184,19 +189,25 @@ class Release:
     def batches(
         self, *, years: list[int] | None = None, suppressed: bool = True
     ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame | None]]:
-        """Row groups as (figures, mask or None), filtered to ``years``, in file order."""
+        """Row groups as (figures, mask or None), filtered to ``years``, in file order.
+
+        ``suppressed`` (public): the organisation-level counts are left out of the figures
+        (spec 6.1) and the mask, computed by :func:`extracts.suppression.suppress` rather than
+        read from the stored file, hides nothing that remains.
+        """
         data = pq.ParquetFile(self.data_path)
-        mask = pq.ParquetFile(self.mask_path) if suppressed else None
         for index in range(data.num_row_groups):
             frame = data.read_row_group(index).to_pandas()
-            hidden = mask.read_row_group(index).to_pandas() if mask is not None else None
             if years is not None:
                 keep = frame["year"].isin(years).to_numpy()
                 if not keep.any():
                     continue
                 frame = frame[keep].reset_index(drop=True)
-                hidden = hidden[keep].reset_index(drop=True) if hidden is not None else None
-            yield frame, hidden
+            if suppressed:
+                frame = public_frame(frame)
+                yield frame, suppress(frame)
+            else:
+                yield frame, None
 
     def rows(
         self, positions: np.ndarray, *, suppressed: bool = True
@@ -206,16 +217,18 @@ class Release:
         groups = sorted({int(p) // ROW_GROUP for p in positions})
         if not groups:
             empty = data.schema_arrow.empty_table().to_pandas()
-            return empty, (pd.DataFrame(columns=list(FIGURE_CODES)) if suppressed else None)
+            if suppressed:
+                empty = public_frame(empty)
+                return empty, suppress(empty)
+            return empty, None
         frame = data.read_row_groups(groups).to_pandas()
         offsets = np.concatenate([np.arange(g * ROW_GROUP, (g + 1) * ROW_GROUP) for g in groups])
         where = pd.Index(offsets[: len(frame)]).get_indexer(positions)
         frame = frame.iloc[where].reset_index(drop=True)
-        hidden = None
         if suppressed:
-            masks = pq.ParquetFile(self.mask_path).read_row_groups(groups).to_pandas()
-            hidden = masks.iloc[where].reset_index(drop=True)
-        return frame, hidden
+            frame = public_frame(frame)
+            return frame, suppress(frame)
+        return frame, None
 
 
 @lru_cache(maxsize=4)

@@ -88,11 +88,14 @@ def _clean(value: Any, code: str) -> Any:
 def published_return_rows(
     release: Release, positions: np.ndarray, *, suppressed: bool
 ) -> list[dict[str, Any]]:
-    """The release rows at ``positions`` as API records, figures hidden by the mask if asked."""
+    """The release rows at ``positions`` as API records: public (``suppressed``) without the
+    organisation-level counts, every figure with a token."""
     frame, mask = release.rows(positions, suppressed=suppressed)
     numbers = {p.collection.year: p.number for p in current_publications()}
     records = []
-    codes = list(FIGURE_CODES)
+    # Public rows carry every metric and no organisation-level count (the release leaves the
+    # counts out); token rows carry both.
+    codes = [c for c in FIGURE_CODES if c in frame.columns]
     values = frame[codes].astype(object).to_numpy()
     hidden = mask[codes].to_numpy(dtype=bool) if mask is not None else None
     for index, row in enumerate(frame.itertuples(index=False)):

@@ -1,21 +1,30 @@
-"""Small-number suppression of public figures: the one implementation, used by every output.
+"""Disclosure control (v2, spec section 6): the one rule, used by every page, file and API.
 
-Four rules (issue 7), applied to a wide table (one row per organisation-year, item and metric
-codes as columns) and returning a boolean mask of the cells to show as ``[c]``:
+**Organisation level.** Every metric of a published return (shares, relative likelihoods with
+their intervals and flags, Staff Survey figures and gaps, board differences, Model Employer
+figures) is public and never suppressed; each likelihood carries its ``small_numbers`` flag
+beside it. Organisation-level **counts** (:data:`COUNT_CODES`: every count item and the count
+metrics) are not public: :func:`suppress` masks every one of them and :func:`public_codes` /
+:func:`public_frame` leave them out of public files and the public API altogether. The
+analysts' extracts and the token API carry both (audited).
 
-1. **Primary**: a count from 1 to ``threshold`` (4 by default) is suppressed; zeros are shown.
+**Aggregates** (national, region, type, sector, ICB, and any grouping a page shows) are public
+with counts and metrics from pooled counts, over 3 or more organisations only
+(:func:`suppress_aggregates`), with the first rule's machinery (:func:`suppress_pooled`):
+
+1. **Primary**: a pooled count from 1 to ``threshold`` (4 by default) is suppressed; zeros are
+   shown.
 2. **Derived**: every figure computed from a suppressed count (a share, a likelihood, a ratio,
    its interval, a flag, a difference) is suppressed too (:data:`DERIVED`).
 3. **Secondary**: no additive set may hold exactly one suppressed cell, or subtraction gives it
    back. The sets (:data:`ROW_SETS`) are each ethnicity triplet with its total, the grades of a
-   staff group with the group total, the staff groups with the workforce total, and the
-   organisations inside each published aggregate (:data:`AGGREGATE_GROUPINGS`). Indicator 3's
-   current and previous years are linked: last year's count reappears as this year's
-   ``_prev`` item, so a suppressed cell is suppressed in both places; the pooled two-year
-   figures are suppressed by rule 2 whenever either year is. The extra cell is chosen to be the
-   same cell as in the organisation's other years where possible, else the smallest non-zero.
-4. **Aggregates**: no aggregate over fewer than 3 organisations is published
-   (:func:`suppress_aggregates`).
+   staff group with the group total, the staff groups with the workforce total, and the groups
+   of one grouping within a year (they add up to the national figure). The extra cell is chosen
+   to be the smallest non-zero.
+4. **Groups**: no aggregate over fewer than 3 organisations is published, and no two published
+   groups of a year differ by 1 or 2 organisations (:func:`differencing_hidden`), so no count
+   comes back by subtracting one group from another. Republication keeps the public aggregates
+   of a year until 3 or more organisations differ (:mod:`extracts.release`).
 
 Everything is vectorised with NumPy; the loop only repeats until no rule adds a cell.
 """
@@ -70,6 +79,45 @@ def _triplet(prefix: str, suffix: str = "") -> tuple[str, ...]:
 COUNT_CODES: Final[tuple[str, ...]] = tuple(i.code for i in ITEMS if i.unit == "count") + tuple(
     m.code for m in METRICS if m.unit == "count"
 )
+
+#: Every item and metric code, in the order of the extracts (items, then metrics).
+FIGURE_ORDER: Final[tuple[str, ...]] = tuple(i.code for i in ITEMS) + tuple(m.code for m in METRICS)
+_PRIVATE: Final = frozenset(COUNT_CODES)
+#: Organisation-level figures that are public and never suppressed: every metric but the
+#: counts, and the items that are not counts (the Staff Survey percentages).
+PUBLIC_CODES: Final[tuple[str, ...]] = tuple(c for c in FIGURE_ORDER if c not in _PRIVATE)
+
+
+def is_public(code: str) -> bool:
+    """Whether an organisation's figure ``code`` may be published (every figure but a count)."""
+    return code not in _PRIVATE
+
+
+def public_codes(codes: Iterable[str]) -> list[str]:
+    """``codes`` without the organisation-level counts, in the same order."""
+    return [c for c in codes if c not in _PRIVATE]
+
+
+def suppress(frame: pd.DataFrame) -> pd.DataFrame:
+    """The organisation-level cells of ``frame`` that are not public: a boolean frame of its item
+    and metric columns, true in every count column (whatever its value) and false elsewhere.
+
+    Metrics are never suppressed (spec 6.1): an organisation's indicators are public; its counts
+    are in the analysts' extracts and the token API only. Public outputs leave the count
+    columns out (:func:`public_frame`) rather than fill them with :data:`MARK`.
+    """
+    known = set(FIGURE_ORDER)
+    codes = [c for c in frame.columns if c in known]
+    return pd.DataFrame(
+        {c: np.full(len(frame), c in _PRIVATE, dtype=bool) for c in codes},
+        index=frame.index,
+        columns=codes,
+    )
+
+
+def public_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (organisation rows) without its organisation-level count columns."""
+    return frame.drop(columns=[c for c in frame.columns if c in _PRIVATE])
 
 
 def _build_sets() -> tuple[AdditiveSet, ...]:
@@ -261,20 +309,18 @@ def _across_rows(
     mask[best.to_numpy()] = True
 
 
-def suppress(
+def suppress_pooled(
     frame: pd.DataFrame,
     *,
     threshold: int = DEFAULT_THRESHOLD,
-    groupings: Sequence[Sequence[str]] = AGGREGATE_GROUPINGS,
+    groupings: Sequence[Sequence[str]] = (),
     min_aggregate_organisations: int = MIN_AGGREGATE_ORGANISATIONS,
 ) -> pd.DataFrame:
-    """The cells of ``frame`` to publish as ``[c]``: a boolean frame of its item and metric columns.
+    """The cells of a table of pooled counts to publish as ``[c]`` (rules 1-3 above).
 
-    ``frame`` has one row per organisation-year (``organisation`` and ``year`` columns; for the
-    aggregate rule also the grouping columns, e.g. ``region``) and any item and metric codes.
-    Columns that are not item or metric codes are left out of the result. Suppression must run
-    over every published year of an organisation at once so that a per-year file and the
-    all-years file hide the same cells (else one could be subtracted from the other).
+    ``frame`` has one row per aggregate (or per organisation-year, for a rule-of-v1 analysis)
+    and any item and metric codes; rows in one group of ``groupings`` form an additive set.
+    Columns that are not item or metric codes are left out of the result.
     """
     known = {i.code for i in ITEMS} | {m.code for m in METRICS}
     codes = [c for c in frame.columns if c in known]
@@ -340,7 +386,7 @@ def suppress_aggregates(
     set with the national figure, so no year has exactly one suppressed group.
     """
     groupings: list[tuple[str, ...]] = [("year",)] if "year" in by and len(by) > 1 else []
-    mask = suppress(
+    mask = suppress_pooled(
         frame.drop(columns=["organisation"], errors="ignore"),
         threshold=threshold,
         groupings=groupings,

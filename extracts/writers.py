@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -26,7 +27,7 @@ import pyarrow.csv as pacsv
 
 from extracts import xlsx
 from extracts.release import FIGURE_CODES, META_COLUMNS
-from extracts.suppression import MARK, NOTE
+from extracts.suppression import MARK, NOTE, public_codes
 from indicators.dictionary import (
     BOARD_ROLES,
     ETHNICITIES,
@@ -77,17 +78,36 @@ def _figure_strings(frame: pd.DataFrame, mask: pd.DataFrame | None, code: str) -
 
 
 WIDE_COLUMNS: Final[tuple[str, ...]] = (*META_COLUMNS, *FIGURE_CODES)
+#: The public wide file's columns: no organisation-level count (spec 6.1).
+PUBLIC_WIDE_COLUMNS: Final[tuple[str, ...]] = (*META_COLUMNS, *public_codes(FIGURE_CODES))
+
+
+def _with_columns(batches: Iterable[Batch]) -> tuple[tuple[str, ...], Iterator[Batch]]:
+    """The figure codes the batches carry (the public ones where none come) and the batches.
+
+    The release leaves the counts out of public batches, so the writers' columns follow the
+    first batch: the public files never have a count column, the analysts' files have all.
+    """
+    iterator = iter(batches)
+    first = next(iterator, None)
+    if first is None:
+        return tuple(public_codes(FIGURE_CODES)), iter(())
+    codes = tuple(c for c in FIGURE_CODES if c in first[0].columns)
+    return codes, itertools.chain([first], iterator)
 
 
 def wide_csv(batches: Iterable[Batch]) -> Iterator[bytes]:
-    """The wide table as CSV: one row per organisation-year, one column per item and metric."""
+    """The wide table as CSV: one row per organisation-year, one column per item and metric
+    the batches carry (public batches: every metric, no organisation-level count)."""
     options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
-    yield (",".join(WIDE_COLUMNS) + "\r\n").encode()
+    codes, batches = _with_columns(batches)
+    names = [*META_COLUMNS, *codes]
+    yield (",".join(names) + "\r\n").encode()
     for frame, mask in batches:
         columns = [_neutralise_array(pa.array(frame[c], from_pandas=True)) for c in _TEXT_META]
         columns.append(pc.cast(pa.array(frame["year"]), pa.string()))
-        columns += [_figure_strings(frame, mask, code) for code in FIGURE_CODES]
-        table = pa.Table.from_arrays(columns, names=list(WIDE_COLUMNS))
+        columns += [_figure_strings(frame, mask, code) for code in codes]
+        table = pa.Table.from_arrays(columns, names=names)
         sink = io.BytesIO()
         pacsv.write_csv(table, sink, options)
         yield sink.getvalue().replace(b"\n", b"\r\n")
@@ -149,14 +169,17 @@ def _sum_codes(frame: pd.DataFrame, codes: tuple[str, ...]) -> np.ndarray:
 
 
 def _long_table(frame: pd.DataFrame, mask: pd.DataFrame | None) -> pa.Table:
-    n, k = len(frame), len(LONG_MEASURES)
+    """The long rows of ``frame``: a row per measure it carries (public frames: no count
+    measure), numerator and denominator only where their counts are in it (analysts' files)."""
+    measures = [m for m in LONG_MEASURES if m[0] in frame.columns]
+    n, k = len(frame), len(measures)
     values: list[pa.Array] = []
     numerators: list[pa.Array] = []
     denominators: list[pa.Array] = []
-    for code, _, _, num, den in LONG_MEASURES:
+    for code, _, _, num, den in measures:
         values.append(_figure_strings(frame, mask, code))
         for codes, out in ((num, numerators), (den, denominators)):
-            if not codes:
+            if not codes or not all(c in frame.columns for c in codes):
                 out.append(pa.nulls(n, pa.string()))
                 continue
             text = pc.cast(pa.array(_sum_codes(frame, codes), from_pandas=True), pa.string())
@@ -176,13 +199,13 @@ def _long_table(frame: pd.DataFrame, mask: pd.DataFrame | None) -> pa.Table:
         pa.array(np.repeat(np.arange(n), k))
     )
     year = pc.cast(pa.array(np.repeat(frame["year"].to_numpy(), k)), pa.string())
-    measures = pa.array(np.tile([m[1] for m in LONG_MEASURES], n))
-    ethnicity = pa.array(np.tile([m[2] for m in LONG_MEASURES], n))
+    measure_names = pa.array(np.tile([m[1] for m in measures], n))
+    ethnicity = pa.array(np.tile([m[2] for m in measures], n))
     return pa.Table.from_arrays(
         [
             organisation,
             year,
-            measures,
+            measure_names,
             ethnicity,
             stack(values),
             stack(numerators),
@@ -279,6 +302,8 @@ COMPRESS_LEVEL: Final = 1
 def _data_sheet(batches: Iterable[Batch], *, long: bool) -> Iterator[bytes]:
     """The Data sheet's XML, a row group at a time."""
     first_row = 2
+    codes, batches = _with_columns(batches)
+    columns = (*META_COLUMNS, *codes)
     for frame, mask in batches:
         if long:
             table = _long_table(frame, mask)
@@ -293,7 +318,7 @@ def _data_sheet(batches: Iterable[Batch], *, long: bool) -> Iterator[bytes]:
                 first_row=first_row,
                 text=_TEXT_META,
                 flags=_FLAGS,
-                columns=WIDE_COLUMNS,
+                columns=columns,
             )
             first_row += len(frame)
         yield body
@@ -320,7 +345,8 @@ def xlsx_file(batches: Iterable[Batch], *, long: bool = False) -> Path:
     with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as raw:
         raw_path = Path(raw.name)
     workbook.save(raw_path)
-    header = LONG_COLUMNS if long else WIDE_COLUMNS
+    codes, batches = _with_columns(batches)
+    header = LONG_COLUMNS if long else (*META_COLUMNS, *codes)
     return _deterministic_zip(
         raw_path, replace={DATA_SHEET: xlsx.sheet_xml(header, _data_sheet(batches, long=long))}
     )

@@ -81,6 +81,7 @@ CLASSES: dict[str, str] = {
     "returns:survey_load": ADMIN,
     "dashboards:national": PUBLIC,
     "dashboards:engage": REVIEW,
+    "dashboards:methodology": PUBLIC,
     "dashboards:chart_csv": PUBLIC,
     "dashboards:measure": PUBLIC,
     "extracts:downloads": PUBLIC,

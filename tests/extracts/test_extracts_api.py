@@ -69,11 +69,12 @@ def test_api_returns_are_published_rows_suppressed_for_the_public(published, cli
 
     assert body["figures"] == "suppressed" and body["count"] == 3
     assert {r["year"] for r in body["results"]} == {2016}
-    suppressed = [r for r in body["results"] if r["suppressed"]]
-    assert suppressed
-    for row in suppressed:
-        assert all(row["figures"][code] is None for code in row["suppressed"])
-    assert isinstance(body["results"][0]["figures"]["i1.total.white"], int)
+    # Spec 6.1 (v2): every metric, never suppressed; no organisation-level count.
+    for row in body["results"]:
+        assert not row["suppressed"]
+        assert "i1.total.white" not in row["figures"] and "i2.appointed.bme" not in row["figures"]
+        assert isinstance(row["figures"]["i2.rl"], float)
+        assert "i2.small_numbers" in row["figures"]
 
 
 def test_api_returns_filter_by_organisation(published, client):
@@ -140,8 +141,9 @@ def test_api_token_lifecycle_unsuppressed_audited_then_revoked(published, people
 
     assert body["figures"] == "unsuppressed"
     assert not any(row["suppressed"] for row in body["results"])
+    assert all(isinstance(r["figures"]["i1.total.white"], int) for r in body["results"])
     public = client.get("/api/returns?year=2016&region=Y56").json()
-    assert any(row["suppressed"] for row in public["results"])
+    assert not any("i1.total.white" in row["figures"] for row in public["results"])
     event = AuditEvent.objects.get(action="api_read_unsuppressed")
     assert event.actor == analyst and event.detail["rows"] == 3
     assert event.detail["token"] == token.prefix

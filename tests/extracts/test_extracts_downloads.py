@@ -11,8 +11,9 @@ import pytest
 from audit.models import AuditEvent
 from extracts import writers
 from extracts.release import FIGURE_CODES, META_COLUMNS
-from extracts.suppression import MARK, suppress
+from extracts.suppression import COUNT_CODES, MARK, suppress
 from indicators import compute_national, synthesise
+from indicators.dictionary import METRICS
 from tests.extracts import conftest as extracts_fixtures
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +118,49 @@ def test_extract_downloads_are_public_and_suppressed(published, client, url):
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
     if url.endswith(".csv"):
-        assert MARK.encode() in _content(response)
+        # Spec 6.1 (v2): metrics are never suppressed and counts are left out, so no [c].
+        body = _content(response).decode()
+        assert MARK not in body
+        header = body.splitlines()[0].split(",")
+        assert "i1.total.white" not in header and "i2.appointed.bme" not in header
+        assert ("i2.rl" in header) if "wide" in url else ("i2.rl" in body)
+
+
+def test_public_wide_csv_has_every_metric_no_count_and_no_mark(published, client):
+    rows = list(
+        csv.DictReader(io.StringIO(_content(client.get("/data/wres-2017-wide.csv")).decode()))
+    )
+
+    columns = set(rows[0])
+    assert not columns & set(COUNT_CODES)
+    assert {m.code for m in METRICS} - set(COUNT_CODES) <= columns
+    assert all(MARK not in value for row in rows for value in row.values())
+    assert all(row["i2.rl"] for row in rows)
+
+
+def test_public_long_csv_has_no_count_rows_and_no_numerators(published, client):
+    rows = list(
+        csv.DictReader(io.StringIO(_content(client.get("/data/wres-2017-long.csv")).decode()))
+    )
+
+    assert rows and not any(r["numerator"] or r["denominator"] for r in rows)
+    assert all(MARK not in r["value"] for r in rows)
+    assert "i2.appointed" not in {r["measure"] for r in rows}
+    assert "i2.rl" in {r["measure"] for r in rows}
+
+
+def test_analysts_extract_still_has_every_count(published, people, client_for):
+    client = client_for(people["analyst"])
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                _content(client.get("/data/wres-2017-wide.csv?figures=unsuppressed")).decode()
+            )
+        )
+    )
+
+    assert set(COUNT_CODES) <= set(rows[0])
+    assert all(row["i1.total.white"] not in ("", MARK) for row in rows)
 
 
 def test_public_wide_csv_is_one_row_per_published_organisation_year(published, client):
@@ -151,7 +194,8 @@ def test_unsuppressed_extract_only_for_national_roles_and_audited(
     body = _content(client.get("/data/wres-2017-wide.csv?figures=unsuppressed"))
 
     allowed = role in ("reviewer", "analyst", "admin")
-    assert (MARK.encode() not in body) == allowed
+    # v2: the unsuppressed extract is the one with the organisations' counts (spec 6.1)
+    assert (b",i1.total.white," in body.splitlines()[0]) == allowed
     events = AuditEvent.objects.filter(action="extract_downloaded_unsuppressed")
     assert events.count() == (1 if allowed else 0)
 

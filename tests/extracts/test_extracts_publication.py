@@ -99,4 +99,6 @@ def test_release_mask_has_the_shape_of_the_table(published):
     frame, mask = next(release_open().batches())
 
     assert len(frame) == len(mask)
-    assert mask.to_numpy().any()
+    # v2: public batches carry no count, and nothing left in them is suppressed (spec 6.1)
+    assert "i1.total.white" not in frame.columns and "i2.rl" in frame.columns
+    assert not mask.to_numpy().any()

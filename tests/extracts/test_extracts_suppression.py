@@ -1,5 +1,10 @@
-"""Small-number suppression: primary, derived, secondary (within rows, across years and across
-organisations inside aggregates) and the three-organisation rule for aggregates."""
+"""Disclosure control v2 (spec section 6): organisation metrics public and never suppressed,
+organisation counts never public; pooled counts of aggregates: primary, derived, secondary
+(within rows, across years and across groups) and the three-organisation rule.
+
+The v1 tests of primary, derived and secondary suppression now exercise ``suppress_pooled``,
+the machinery that protects pooled counts of aggregates (spec 6.2); at organisation level the
+rule is spec 6.1 (``test_suppress_organisation_*``)."""
 
 import numpy as np
 import pandas as pd
@@ -8,12 +13,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extracts.suppression import (
+    COUNT_CODES,
     DERIVED,
     MARK,
+    PUBLIC_CODES,
     ROW_SETS,
     apply_mask,
+    public_frame,
     suppress,
     suppress_aggregates,
+    suppress_pooled,
 )
 from indicators import aggregate, compute_national, synthesise
 
@@ -34,6 +43,32 @@ def _row(**cells):
     return pd.DataFrame([{"organisation": "X", "year": 2020, **cells}])
 
 
+def test_suppress_organisation_metrics_never_and_counts_always():
+    # Spec 6.1: an organisation's metrics are public (even from counts of 1 to 4); its counts
+    # are never public, whatever their size.
+    frame = _wide()
+    frame.loc[0, "i2.appointed.bme"] = 2
+
+    mask = suppress(frame)
+
+    metrics = [c for c in PUBLIC_CODES if c in mask.columns]
+    counts = [c for c in COUNT_CODES if c in mask.columns]
+    assert metrics and counts
+    assert not mask[metrics].to_numpy().any()
+    assert mask[counts].to_numpy().all()
+    assert "i1.senior.bme_pct" in metrics and "i2.small_numbers" in metrics
+
+
+def test_public_frame_has_every_metric_and_no_count():
+    frame = _wide()
+
+    public = public_frame(frame)
+
+    assert not set(COUNT_CODES) & set(public.columns)
+    assert {c for c in PUBLIC_CODES if c in frame.columns} <= set(public.columns)
+    assert public["i2.rl"].equals(frame["i2.rl"])
+
+
 def test_suppress_counts_from_one_to_four_and_shows_zeros_and_fives():
     frame = _row(
         **{"i2.shortlisted.white": 0, "i2.shortlisted.bme": 4, "i2.shortlisted.unknown": 5}
@@ -41,7 +76,7 @@ def test_suppress_counts_from_one_to_four_and_shows_zeros_and_fives():
     frame = pd.concat([frame] * 1, ignore_index=True)
     frame.loc[0, "i2.appointed.white"] = 1
 
-    mask = suppress(frame)
+    mask = suppress_pooled(frame)
 
     assert not mask.loc[0, "i2.shortlisted.white"]
     assert mask.loc[0, "i2.shortlisted.bme"]
@@ -51,8 +86,8 @@ def test_suppress_counts_from_one_to_four_and_shows_zeros_and_fives():
 def test_suppress_threshold_is_configurable():
     frame = _row(**{"i9.voting.white": 6, "i9.voting.bme": 6, "i9.voting.unknown": 0})
 
-    assert not suppress(frame).loc[0, "i9.voting.bme"]
-    assert suppress(frame, threshold=6).loc[0, "i9.voting.bme"]
+    assert not suppress_pooled(frame).loc[0, "i9.voting.bme"]
+    assert suppress_pooled(frame, threshold=6).loc[0, "i9.voting.bme"]
 
 
 def test_suppress_every_figure_derived_from_a_suppressed_count():
@@ -64,7 +99,7 @@ def test_suppress_every_figure_derived_from_a_suppressed_count():
         "i2.likelihood.bme": 0.005, "i2.outside_range": 1.0, "i2.small_numbers": 1.0,
     }  # fmt: skip
 
-    mask = suppress(_row(**cells)).iloc[0]
+    mask = suppress_pooled(_row(**cells)).iloc[0]
 
     for code in ("i2.rl", "i2.rl_ci_low", "i2.rl_ci_high", "i2.likelihood.white"):
         assert mask[code], code
@@ -76,7 +111,7 @@ def test_suppress_every_figure_derived_from_a_suppressed_count():
 def test_suppress_adds_a_second_cell_to_a_triplet_with_one():
     frame = _row(**{"i9.voting.white": 9, "i9.voting.bme": 2, "i9.voting.unknown": 0})
 
-    mask = suppress(frame).iloc[0]
+    mask = suppress_pooled(frame).iloc[0]
 
     assert mask["i9.voting.bme"]
     # the only other choice that hides it: the zero, since 9 is larger... the smallest non-zero
@@ -88,7 +123,7 @@ def test_suppress_prefers_the_smallest_non_zero_cell_as_the_second():
         **{"i2.shortlisted.white": 900, "i2.shortlisted.bme": 3, "i2.shortlisted.unknown": 40}
     )
 
-    mask = suppress(frame).iloc[0]
+    mask = suppress_pooled(frame).iloc[0]
 
     assert mask["i2.shortlisted.unknown"] and not mask["i2.shortlisted.white"]
 
@@ -105,7 +140,7 @@ def test_suppress_chooses_the_same_secondary_cell_across_years():
         ]
     )  # fmt: skip
 
-    mask = suppress(frame)
+    mask = suppress_pooled(frame)
 
     assert mask["i2.shortlisted.unknown"].tolist() == [True, True]
     assert mask["i2.shortlisted.white"].tolist() == [False, False]
@@ -123,7 +158,7 @@ def test_suppress_links_indicator_3_previous_year_to_last_years_count():
         ]
     )  # fmt: skip
 
-    mask = suppress(frame)
+    mask = suppress_pooled(frame)
 
     # last year's secondary cell (unknown, 7) is hidden again where it reappears
     assert mask.loc[0, "i3.disciplinary.unknown"] and mask.loc[1, "i3.disciplinary_prev.unknown"]
@@ -133,12 +168,12 @@ def test_suppress_links_indicator_3_previous_year_to_last_years_count():
     assert not mask.loc[1, "i3.disciplinary.bme"]
 
 
-def test_suppress_organisations_inside_an_aggregate_never_leave_one_alone():
+def test_suppress_pooled_rows_inside_a_group_never_leave_one_alone():
     rows = [
         {"organisation": f"O{i}", "year": 2020, "region": "Y56", "i1.total.unknown": value}
         for i, value in enumerate([3, 50, 40, 70])
     ]
-    mask = suppress(pd.DataFrame(rows))
+    mask = suppress_pooled(pd.DataFrame(rows), groupings=[("year", "region")])
 
     hidden = mask["i1.total.unknown"].tolist()
     assert hidden[0] and sum(hidden) == 2
@@ -162,7 +197,7 @@ def test_suppress_aggregates_over_fewer_than_three_organisations_whole():
 def test_apply_mask_shows_the_mark_and_keeps_the_rest():
     frame = _row(**{"i9.voting.white": 9, "i9.voting.bme": 2, "i9.voting.unknown": 0})
 
-    shown = apply_mask(frame, suppress(frame)).iloc[0]
+    shown = apply_mask(frame, suppress_pooled(frame)).iloc[0]
 
     assert shown["i9.voting.bme"] == MARK
     assert shown["organisation"] == "X"
@@ -195,7 +230,7 @@ def _check_invariants(frame, mask, threshold=4):
 def test_suppress_synthetic_history_satisfies_every_rule(seed, organisations):
     frame = _wide(organisations, range(2015, 2019), seed=seed)
 
-    mask = suppress(frame)
+    mask = suppress_pooled(frame)
 
     _check_invariants(frame, mask)
     # aggregates: within each year and region, never exactly one organisation hidden
@@ -209,8 +244,8 @@ def test_suppress_synthetic_history_satisfies_every_rule(seed, organisations):
 def test_suppress_is_deterministic_and_order_of_columns_free():
     frame = _wide()
 
-    first = suppress(frame)
-    second = suppress(frame[list(reversed(frame.columns))])
+    first = suppress_pooled(frame)
+    second = suppress_pooled(frame[list(reversed(frame.columns))])
 
     assert first.equals(second[first.columns])
 
@@ -218,14 +253,14 @@ def test_suppress_is_deterministic_and_order_of_columns_free():
 def test_suppress_of_nothing_is_nothing():
     frame = _wide().iloc[:0]
 
-    assert suppress(frame).empty
-    assert np.array_equal(suppress(frame).columns, suppress(_wide()).columns)
+    assert suppress_pooled(frame).empty
+    assert np.array_equal(suppress_pooled(frame).columns, suppress_pooled(_wide()).columns)
 
 
 @pytest.mark.parametrize("threshold", [0, 4, 10])
 def test_suppress_threshold_zero_hides_nothing_primary(threshold):
     frame = _wide(3, range(2016, 2018))
 
-    mask = suppress(frame, threshold=threshold)
+    mask = suppress_pooled(frame, threshold=threshold)
 
     assert (mask.to_numpy().sum() == 0) == (threshold == 0)
