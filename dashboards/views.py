@@ -86,6 +86,7 @@ def methodology_view(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/methodology.jinja", {})
 
 
+@require_safe
 def measure_view(request: HttpRequest, slug: str) -> HttpResponse:
     """One measure: its trend, the spread across organisations, and its breakdowns."""
     measure = MEASURE_BY_SLUG.get(slug)
