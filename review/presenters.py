@@ -12,7 +12,6 @@ import pandas as pd
 
 from indicators import METRIC_BY_CODE, METRICS, compute_return, format_value
 from indicators.dictionary import STAFF_GROUPS
-from returns.changes import Change, version_changes  # noqa: F401 - the review page uses both
 from returns.models import Return, ReturnVersion
 from returns.presenters import ReturnPicture, Section
 from survey.selectors import survey_sources, survey_values

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from organisations.models import Region
+from returns.changes import version_changes
 from returns.exceptions import ReturnConflict, TransitionNotAllowed
 from returns.models import Return, ReturnState
 from returns.presenters import SECTIONS, return_picture, section_grids, value_text
@@ -35,7 +36,6 @@ from review.presenters import (
     KEY_FIGURES,
     peer_positions,
     review_figures,
-    version_changes,
     version_picture,
 )
 from review.selectors import (

@@ -13,10 +13,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from returns.changes import version_changes
 from returns.exceptions import ReturnConflict
 from returns.models import Return, ReturnState, ReturnVersion
 from returns.services import return_accept, return_reopen, return_save_draft
-from review.presenters import version_changes
 from review.services import query_raise
 from tests.submissions.test_submissions_review_views import REVIEW, history, rj1  # noqa: F401
 from tests.submissions.test_submissions_views_forms import reload

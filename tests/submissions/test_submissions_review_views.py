@@ -312,7 +312,7 @@ def test_query_round_trip_with_the_organisation(
 
 
 def test_version_diff_lists_each_changed_item(history, people, fill, submit, synthetic_values):
-    from review.presenters import version_changes
+    from returns.changes import version_changes
 
     return_ = rj1(history)
     query_raise(return_=return_, actor=people["reviewer"], expected_version=return_.version,
