@@ -179,7 +179,7 @@ def _wait(condition: Any, seconds: float = 60) -> None:
 def test_real_worker_killed_mid_run_and_rerun_sends_no_duplicates(
     full_mode, make_user, monkeypatch
 ):
-    from submissions import emails
+    from notifications import services as emails
 
     orgs = [make_organisation(f"RK{n:03d}") for n in range(400)]
     for n, org in enumerate(orgs):
