@@ -163,9 +163,16 @@ def trend_chart(
 
 
 def series_chart(
-    records: Records, *, y_title: str, fmt: str, order: Sequence[str], zero: bool = True
+    records: Records,
+    *,
+    y_title: str,
+    fmt: str,
+    order: Sequence[str],
+    zero: bool = True,
+    references: Sequence[float] = (),
 ) -> Spec:
-    """Several series over the years (``year``, ``series``, ``value``): dash, shape per series."""
+    """Several series over the years (``year``, ``series``, ``value``): dash, shape per series;
+    ``references`` are reference lines (1 for relative likelihoods: no difference)."""
     n = len(order)
     encoding = {
         "x": _year(),
@@ -181,6 +188,7 @@ def series_chart(
     }  # fmt: skip
     return {
         "layer": [
+            *_rules(references),
             _layer(records, {"type": "line", "color": INK, "strokeWidth": 2}, **encoding),
             _layer(
                 records, {"type": "point", "color": INK, "filled": True, "size": 60}, **encoding

@@ -445,6 +445,7 @@ def _overview(
             fmt=UNIT_FORMAT[unit],
             order=order,
             zero=unit != "ratio",
+            references=(1.0,) if unit == "ratio" else (),
         ),
         chart_id,
     )
@@ -458,6 +459,7 @@ def _overview(
         f"In {ctx.latest}: "
         + "; ".join(bits)
         + ". Each line has its own dash pattern and point shape."
+        + (" The dashed grey line marks 1: equally likely." if unit == "ratio" else "")
     )
     return _chart(chart_id, "overview", title, summary, columns, rows, svg)
 

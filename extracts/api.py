@@ -254,7 +254,7 @@ TypeFilter = Query(None, alias="type", description="Organisation type.")
 SectorFilter = Query(None, description="Sector (NHS trusts).")
 OrganisationFilter = Query(None, max_length=10, description="ODS code.")
 OdsCode = Path(..., description="The organisation's ODS code, e.g. RJ1.")
-By = Query("national", description="National figures, or one row per region, type or sector.")
+By = Query("national", description="National figures, or one row per region, type, sector or ICB.")
 
 
 # -- Endpoints -------------------------------------------------------------------------------
@@ -348,7 +348,8 @@ def _publication(publication: Any) -> dict[str, Any]:
         "number": publication.number,
         "published_at": publication.published_at,
         "returns": publication.return_count,
-        "changes": publication.changes,
+        "changes": {k: v for k, v in publication.changes.items() if k != "aggregates"},
+        "aggregates": selectors.aggregates_pending(publication),
     }
 
 
@@ -404,13 +405,14 @@ def returns(
 def aggregates(
     request: HttpRequest,
     response: HttpResponse,
-    by: Literal["national", "region", "type", "sector"] = By,
+    by: Literal["national", "region", "type", "sector", "icb"] = By,
     year: int | None = Year,
     page: int = PageNumber,
     page_size: int = PageSize,
 ) -> dict[str, Any]:
-    """Figures pooled from published counts, by year (and region, type or sector). Groups of
-    fewer than 3 organisations are suppressed whole in the public figures."""
+    """Figures pooled from published counts, by year (and region, type, sector or ICB). Groups
+    of fewer than 3 organisations are suppressed whole in the public figures, and no count can
+    be found by subtracting one published group from another."""
     release = _release()
     token = _token(request)
     rows = selectors.aggregate_rows(

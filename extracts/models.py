@@ -30,6 +30,16 @@ class Publication(models.Model):
     release_file = models.CharField(max_length=255, blank=True, editable=False)
     release_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     aggregates = models.JSONField(default=dict, blank=True, editable=False)
+    aggregates_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The earlier publication whose returns this year's public aggregates still "
+        "use (fewer than 3 organisations differ); empty when they use this one's.",
+    )
 
     class Meta:
         ordering = ("-published_at", "-pk")
@@ -41,6 +51,11 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.collection} publication {self.number}"
+
+    @property
+    def aggregates_basis(self) -> Publication:
+        """The publication whose returns the year's public aggregates are pooled from."""
+        return self.aggregates_from or self
 
 
 class PublishedReturn(models.Model):

@@ -26,10 +26,12 @@ from django.db.models import Max
 from extracts.models import Publication, PublishedReturn
 from extracts.suppression import (
     AGGREGATE_GROUPINGS,
+    protect_groupings,
     public_frame,
     suppress,
     suppress_aggregates,
 )
+from indicators.aggregates import aggregate, contributions
 from indicators.dictionary import ITEMS, METRICS
 
 #: Organisation columns that lead every row, in order.
@@ -66,7 +68,9 @@ def current_publications() -> list[Publication]:
         .values_list("collection_id", "top")
     )
     wanted = {cid: number for cid, number in latest}
-    publications = Publication.objects.filter(collection_id__in=wanted).select_related("collection")
+    publications = Publication.objects.filter(collection_id__in=wanted).select_related(
+        "collection", "aggregates_from"
+    )
     return sorted(
         (p for p in publications if wanted[p.collection_id] == p.number),
         key=lambda p: p.collection.year,
@@ -114,17 +118,22 @@ def _frame_to_table(frame: pd.DataFrame) -> pa.Table:
 
 def aggregates_of(frame: pd.DataFrame, threshold: int) -> dict[str, Any]:
     """National and group aggregates (pooled counts) with their masks, as JSON-ready rows."""
-    from indicators import aggregate
-
     out: dict[str, Any] = {}
-    inputs = frame[["organisation", "year", "region", "org_type", "sector", *ITEM_CODES]]
+    inputs = frame[["organisation", "year", "region", "org_type", "sector", "icb", *ITEM_CODES]]
+    tables: dict[str, tuple[tuple[str, ...], pd.DataFrame, pd.DataFrame]] = {}
     for names in AGGREGATE_GROUPINGS:
         key = "national" if names == ("year",) else names[1]
         table = aggregate(inputs, by=names) if len(inputs) else pd.DataFrame()
         if table.empty:
             out[key] = []
             continue
-        mask = suppress_aggregates(table, names, threshold=threshold)
+        tables[key] = (names, table, suppress_aggregates(table, names, threshold=threshold))
+    if tables:
+        # The published counts (i1.total.*) pool the "workforce" contributions, one triplet
+        # present or absent together: those organisation-years are what a subtraction exposes.
+        counted = contributions(inputs)["workforce.white"].notna().to_numpy()
+        protect_groupings(inputs[counted], tables)
+    for key, (_, table, mask) in tables.items():
         rows = []
         for record, hidden in zip(table.to_dict("records"), mask.to_dict("records"), strict=True):
             clean = {k: _json_value(v) for k, v in record.items()}
@@ -166,7 +175,11 @@ def release_build(*, publication: Publication) -> None:
     digest = hashlib.sha256(data_path.read_bytes()).hexdigest()
     publication.release_file = name
     publication.release_sha256 = digest
-    publication.aggregates = aggregates_of(frame, threshold)
+    # The year's aggregates are pooled from the returns of its aggregates' basis, which is an
+    # earlier publication while fewer than 3 organisations differ (spec 6.2, republication).
+    bases = [p.aggregates_basis for p in publications]
+    pooled = frame if bases == publications else published_frame(bases)
+    publication.aggregates = aggregates_of(pooled, threshold)
     publication.save(update_fields=["release_file", "release_sha256", "aggregates"])
 
 

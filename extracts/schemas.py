@@ -60,6 +60,27 @@ class OrganisationPageOut(PageOut):
     results: list[OrganisationOut]
 
 
+class AggregatesBasisOut(Schema):
+    from_publication: int = Field(
+        description="The publication of the year whose returns the aggregates are pooled from: "
+        "they are revised only once 3 or more organisations differ, so that no one can find an "
+        "organisation's counts by subtracting two publications' aggregates.",
+        examples=[1],
+    )
+    added: list[str] = Field(
+        description="Organisations in the organisation figures but not yet in the aggregates.",
+        examples=[["RJ1"]],
+    )
+    amended: list[str] = Field(
+        description="Organisations whose amended return is not yet in the aggregates.",
+        examples=[[]],
+    )
+    removed: list[str] = Field(
+        description="Organisations no longer published whose earlier return is still in them.",
+        examples=[[]],
+    )
+
+
 class PublicationOut(Schema):
     number: int = Field(examples=[1])
     published_at: dt.datetime = Field(examples=["2025-09-30T09:00:00Z"])
@@ -68,6 +89,9 @@ class PublicationOut(Schema):
         description="Organisations added, removed and amended since the previous publication, "
         "and how many are unchanged.",
         examples=[{"added": [], "removed": [], "amended": ["RJ1"], "unchanged": 206}],
+    )
+    aggregates: AggregatesBasisOut = Field(
+        description="Which returns the year's national and group aggregates are pooled from."
     )
 
 

@@ -21,6 +21,7 @@ AGGREGATE_KEYS = {
     "region": "region",
     "type": "org_type",
     "sector": "sector",
+    "icb": "icb",
 }
 
 
@@ -148,3 +149,36 @@ def aggregate_rows(
             }
         )
     return rows
+
+
+def aggregates_pending(publication: Publication) -> dict[str, Any]:
+    """Which returns a publication's aggregates are pooled from, and which are not in them yet.
+
+    Publications made before republication kept aggregates back have no record: their
+    aggregates are their own returns'.
+    """
+    stored = publication.changes.get("aggregates") or {}
+    return {
+        "from_publication": int(stored.get("from") or publication.number),
+        "added": list(stored.get("added", [])),
+        "amended": list(stored.get("amended", [])),
+        "removed": list(stored.get("removed", [])),
+    }
+
+
+def publication_history() -> list[dict[str, Any]]:
+    """Each published year, newest first: its publications (newest first, with what changed)
+    and, for the current one, which returns are not yet in the year's aggregates."""
+    by_year: dict[int, list[Publication]] = {}
+    for publication in Publication.objects.select_related("collection").order_by(
+        "-collection__year", "-number"
+    ):
+        by_year.setdefault(publication.collection.year, []).append(publication)
+    return [
+        {
+            "year": year,
+            "publications": publications,
+            "pending": aggregates_pending(publications[0]),
+        }
+        for year, publications in by_year.items()
+    ]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from extracts.models import ApiToken, Publication, PublishedReturn
 from extracts.release import release_build
+from extracts.suppression import MIN_AGGREGATE_ORGANISATIONS
 from returns.models import Collection, Return
 
 TOKEN_PREFIX = "wres_"  # noqa: S105 (a label, not a secret)
@@ -67,6 +68,8 @@ def collection_publish(
             Publication.objects.filter(collection=collection).aggregate(top=Max("number"))["top"]
             or 0
         ) + 1
+        basis = _aggregates_basis(previous, accepted)
+        changes["aggregates"] = _pending(basis, accepted, number)
         publication = Publication.objects.create(
             collection=collection,
             number=number,
@@ -75,6 +78,7 @@ def collection_publish(
             system_actor=actor if isinstance(actor, str) else "",
             return_count=len(accepted),
             changes=changes,
+            aggregates_from=basis,
         )
         PublishedReturn.objects.bulk_create(
             PublishedReturn(publication=publication, organisation_id=org, version_id=version)
@@ -99,6 +103,42 @@ def collection_publish(
             # page's task, which builds both): building it here would slow every caller.
             release_build(publication=publication)
     return publication
+
+
+def _basis_returns(publication: Publication) -> dict[int, int]:
+    return dict(publication.published_returns.values_list("organisation_id", "version_id"))
+
+
+def _differences(before: dict[int, int], after: dict[int, int]) -> dict[str, set[int]]:
+    return {
+        "added": set(after) - set(before),
+        "removed": set(before) - set(after),
+        "amended": {o for o in after if o in before and before[o] != after[o]},
+    }
+
+
+def _aggregates_basis(previous: Publication | None, accepted: dict[int, int]) -> Publication | None:
+    """The earlier publication whose returns the new one's aggregates keep, or ``None`` for its own.
+
+    Republication (spec 6.2): the public aggregates of a year change only once 3 or more
+    organisations differ (added, removed or amended) from the returns they were pooled from, so
+    that no one can subtract two publications' aggregates to find one organisation's counts.
+    """
+    if previous is None:
+        return None
+    basis = previous.aggregates_basis
+    differ = _differences(_basis_returns(basis), accepted)
+    if sum(len(d) for d in differ.values()) >= MIN_AGGREGATE_ORGANISATIONS:
+        return None
+    return basis
+
+
+def _pending(basis: Publication | None, accepted: dict[int, int], number: int) -> dict[str, Any]:
+    """Which organisations' returns are in the organisation figures but not yet the aggregates."""
+    if basis is None:
+        return {"from": number, "added": [], "amended": [], "removed": []}
+    differ = _differences(_basis_returns(basis), accepted)
+    return {"from": basis.number, **{kind: _codes(orgs) for kind, orgs in differ.items()}}
 
 
 def publication_outputs_build(*, publication: Publication) -> None:

@@ -31,7 +31,7 @@ Everything is vectorised with NumPy; the loop only repeats until no rule adds a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -214,6 +214,11 @@ AGGREGATE_GROUPINGS: Final[tuple[tuple[str, ...], ...]] = (
     ("year", "region"),
     ("year", "org_type"),
     ("year", "sector"),
+    ("year", "icb"),
+)
+#: Metrics of an aggregate computed from :data:`AGGREGATE_COUNTS` (hidden with them).
+AGGREGATE_DERIVED: Final[tuple[str, ...]] = tuple(
+    m for m, deps in DERIVED.items() if set(deps) & set(AGGREGATE_COUNTS)
 )
 
 
@@ -412,3 +417,108 @@ def apply_mask(frame: pd.DataFrame, mask: pd.DataFrame) -> pd.DataFrame:
             values[hidden] = MARK
             out[column] = values
     return out
+
+
+def _key(values: Iterable[object]) -> tuple[object, ...]:
+    """A grouping key that compares equal however pandas typed it (NaN and None alike)."""
+    out: list[object] = []
+    for value in values:
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+            out.append(None)
+        elif isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():
+            out.append(int(value))
+        else:
+            out.append(str(value))
+    return tuple(out)
+
+
+@dataclass(slots=True)
+class _Group:
+    """One published aggregate row: its grouping, who its counts cover (a bit per organisation
+    of the year), and whether its counts are hidden."""
+
+    grouping: str
+    row: int
+    members: int
+    hidden: bool
+
+
+def _hidden_counts(mask: pd.DataFrame, row: int) -> bool:
+    return any(bool(mask[c].iloc[row]) for c in AGGREGATE_COUNTS if c in mask.columns)
+
+
+def _hide_counts(mask: pd.DataFrame, row: int) -> None:
+    for column in (*AGGREGATE_COUNTS, *AGGREGATE_DERIVED):
+        if column in mask.columns:
+            values = mask[column].to_numpy(dtype=bool).copy()
+            values[row] = True
+            mask[column] = values
+
+
+def protect_groupings(
+    counted: pd.DataFrame,
+    tables: Mapping[str, tuple[Sequence[str], pd.DataFrame, pd.DataFrame]],
+    *,
+    min_organisations: int = MIN_AGGREGATE_ORGANISATIONS,
+) -> None:
+    """Rule 4 across groupings: no published count comes back by subtraction (updates masks).
+
+    ``counted`` has one row per organisation-year whose counts enter the pooled sums, with the
+    grouping columns; ``tables`` maps each grouping's name to its columns, its aggregate table
+    and that table's mask (from :func:`suppress_aggregates`). For every published group P of a
+    year and every other grouping K, the published groups of K inside P leave a residual
+    P minus their union that anyone can compute by subtraction. It must be empty, or cover
+    ``min_organisations`` or more organisations and not be exactly one hidden group (whose small
+    count it would give back). Otherwise the smallest published group of K inside P is hidden
+    too, and the check repeats until nothing changes. This also covers two nested groups that
+    differ by one or two organisations (sector "acute" and type "NHS trust", say).
+    """
+    groups: dict[int, list[_Group]] = {}
+    for year, rows in counted.groupby("year", sort=False):
+        position = {index: bit for bit, index in enumerate(rows.index)}
+        members: dict[tuple[str, tuple[object, ...]], int] = {}
+        for name, (names, _, _) in tables.items():
+            for index, *values in rows[list(names)].itertuples(index=True, name=None):
+                member = (name, _key(values))
+                members[member] = members.get(member, 0) | (1 << position[index])
+        year_key = _key([year])[0]
+        found: list[_Group] = []
+        for name, (names, table, mask) in tables.items():
+            for row, group in enumerate(table[list(names)].itertuples(index=False, name=None)):
+                key = _key(group)
+                if key[0] != year_key:
+                    continue
+                bits = members.get((name, key), 0)
+                if bits:
+                    found.append(_Group(name, row, bits, _hidden_counts(mask, row)))
+        groups[int(year_key)] = found  # type: ignore[call-overload]
+    for found in groups.values():
+        changed = True
+        while changed:
+            changed = False
+            for parent in found:
+                if parent.hidden:
+                    continue
+                for grouping in tables:
+                    if grouping == parent.grouping:
+                        continue
+                    inside = [
+                        g for g in found
+                        if g.grouping == grouping and not g.members & ~parent.members
+                    ]  # fmt: skip
+                    shown = [g for g in inside if not g.hidden]
+                    union = 0
+                    for g in shown:
+                        union |= g.members
+                    residual = parent.members & ~union
+                    if not residual:
+                        continue
+                    one_hidden = any(g.hidden and g.members == residual for g in inside)
+                    if residual.bit_count() >= min_organisations and not one_hidden:
+                        continue
+                    victim = min(shown, key=lambda g: g.members.bit_count(), default=parent)
+                    victim.hidden = True
+                    _hide_counts(tables[victim.grouping][2], victim.row)
+                    changed = True
+                    if victim is parent:
+                        break

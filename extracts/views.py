@@ -16,6 +16,7 @@ from extracts import writers
 from extracts.api import api, rate_limit
 from extracts.api_docs import api_docs
 from extracts.release import release_open
+from extracts.selectors import publication_history
 
 FORMATS = {"csv", "xlsx"}
 SHAPES = {"wide", "long"}
@@ -38,6 +39,7 @@ def downloads_view(request: HttpRequest) -> HttpResponse:
         {
             "release": release,
             "years": list(reversed(release.years)) if release else [],
+            "history": publication_history() if release else [],
             "can_unsuppressed": request.user.has_perm("extracts.view_unsuppressed"),
             "can_publish": request.user.has_perm("wres.use_admin_site"),
         },

@@ -41,6 +41,24 @@ def aggregate(
     missing = [name for name in names if name not in returns.columns]
     if missing:
         raise ValueError(f"cannot group by missing column(s): {', '.join(missing)}")
+    frame = contributions(returns, config=config)
+    keys = [returns[name].to_numpy() for name in names]
+    sums = frame.groupby(keys, sort=True, dropna=False).sum(min_count=1)
+    sums.index = sums.index.set_names(names)
+    if sums.empty:  # no returns: the same columns, no rows
+        blank = pd.DataFrame(np.nan, index=pd.RangeIndex(1), columns=sums.columns)
+        empty = _figures(blank, config).iloc[:0]
+        return pd.concat([pd.DataFrame(columns=names), empty.reset_index(drop=True)], axis=1)
+    return _figures(sums, config).reset_index()
+
+
+def contributions(returns: pd.DataFrame, *, config: Config = DEFAULT_CONFIG) -> pd.DataFrame:
+    """What each organisation-year adds to the pooled sums of :func:`aggregate`, one row each.
+
+    NaN where a row does not count towards a sum (a missing count, or a set of counts that is
+    incomplete); disclosure control (:mod:`extracts.suppression`) reads which organisations
+    each published sum covers from it.
+    """
     result = national_result(returns, config=config)
     v, metrics = result.values, result.metrics
     parts: dict[str, Floats] = {"organisations": np.ones(len(returns))}
@@ -78,16 +96,7 @@ def aggregate(
     parts["i9.orgs_reporting"] = (~np.isnan(bme_voting)).astype(np.float64)
     parts["i9.orgs_no_bme_voting"] = (bme_voting == 0).astype(np.float64)
     parts["i9.orgs_three_plus_bme_voting"] = (bme_voting >= 3).astype(np.float64)
-
-    frame = pd.DataFrame(parts)
-    keys = [returns[name].to_numpy() for name in names]
-    sums = frame.groupby(keys, sort=True, dropna=False).sum(min_count=1)
-    sums.index = sums.index.set_names(names)
-    if sums.empty:  # no returns: the same columns, no rows
-        blank = pd.DataFrame(np.nan, index=pd.RangeIndex(1), columns=sums.columns)
-        empty = _figures(blank, config).iloc[:0]
-        return pd.concat([pd.DataFrame(columns=names), empty.reset_index(drop=True)], axis=1)
-    return _figures(sums, config).reset_index()
+    return pd.DataFrame(parts, index=returns.index)
 
 
 def _whole(value: object) -> int | None:

@@ -177,3 +177,23 @@ def test_region_breakdowns_hide_groups_under_three_organisations(published, clie
         assert svg and "London" in svg.group(0), measure.slug
         assert "Midlands" not in svg.group(0) and "South West" not in svg.group(0), measure.slug
         assert "2 group(s) not shown: too few organisations or small numbers." in page
+
+
+def test_likelihood_charts_show_the_line_at_one():
+    from dashboards import charts
+
+    records = [{"year": 2024, "series": "RL2", "value": 1.3}]
+    ratio = charts.series_chart(records, y_title="x", fmt=".2f", order=["RL2"], references=(1.0,))
+    share = charts.series_chart(records, y_title="x", fmt=".0f", order=["RL2"])
+
+    rules = [layer for layer in ratio["layer"] if layer["mark"]["type"] == "rule"]
+    assert [layer["data"]["values"] for layer in rules] == [[{"value": 1.0}]]
+    assert not [layer for layer in share["layer"] if layer["mark"]["type"] == "rule"]
+    trend = charts.trend_chart(records, y_title="x", fmt=".2f", interval=False, references=(1.0,))
+    assert any(layer["mark"]["type"] == "rule" for layer in trend["layer"])
+
+
+def test_the_overview_of_likelihoods_says_where_one_is(published, client):
+    content = client.get(reverse("dashboards:national")).content.decode()
+
+    assert "The dashed grey line marks 1: equally likely." in content
