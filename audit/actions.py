@@ -28,6 +28,7 @@ ACTIONS: Final[tuple[AuditAction, ...]] = (
     AuditAction("account_disabled", "Account disabled"),
     AuditAction("account_disabled_inactive", "Account disabled after a long time unused"),
     AuditAction("organisation_switched", "Switched organisation"),
+    AuditAction("trust_type_corrected", "Trust type corrected"),
     # Collections and returns
     AuditAction("collection.created", "Collection created"),
     AuditAction("collection.opened", "Collection opened"),

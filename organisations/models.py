@@ -25,6 +25,38 @@ class Sector(models.TextChoices):
     COMBINED = "combined", "Combined"
 
 
+class TrustType(models.TextChoices):
+    """ERIC's trust types (Estates Returns Information Collection, NHS England)."""
+
+    ACUTE_TEACHING = "acute_teaching", "Acute: teaching"
+    ACUTE_LARGE = "acute_large", "Acute: large"
+    ACUTE_MEDIUM = "acute_medium", "Acute: medium"
+    ACUTE_SMALL = "acute_small", "Acute: small"
+    ACUTE_SPECIALIST = "acute_specialist", "Acute: specialist"
+    ACUTE_MULTI_SERVICE = "acute_multi_service", "Acute: multi-service"
+    MENTAL_HEALTH = "mental_health_ld", "Mental health and learning disability"
+    COMMUNITY = "community", "Community"
+    AMBULANCE = "ambulance", "Ambulance"
+    CARE_TRUST = "care_trust", "Care trust"
+    INDEPENDENT = "independent", "Independent sector"
+
+
+#: The sector each trust type belongs to (breakdowns and filters by sector follow ERIC).
+SECTOR_OF_TRUST_TYPE: dict[str, str] = {
+    TrustType.ACUTE_TEACHING: "acute",
+    TrustType.ACUTE_LARGE: "acute",
+    TrustType.ACUTE_MEDIUM: "acute",
+    TrustType.ACUTE_SMALL: "acute",
+    TrustType.ACUTE_MULTI_SERVICE: "acute",
+    TrustType.ACUTE_SPECIALIST: "specialist",
+    TrustType.MENTAL_HEALTH: "mental_health",
+    TrustType.COMMUNITY: "community",
+    TrustType.AMBULANCE: "ambulance",
+    TrustType.CARE_TRUST: "combined",
+    TrustType.INDEPENDENT: "",
+}
+
+
 class Region(models.TextChoices):
     """NHS England regions, by their ODS codes. Wales (W00) is outside the collection."""
 
@@ -81,6 +113,20 @@ class Organisation(models.Model):
     sector_set_by_admin = models.BooleanField(
         default=False, help_text="Set when an admin chose the sector; the ODS import keeps it."
     )
+    trust_type = models.CharField(
+        max_length=20,
+        choices=TrustType.choices,
+        blank=True,
+        help_text="ERIC's trust type, for NHS trusts (the latest year known); sets the sector.",
+    )
+    trust_type_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The financial year of the trust type, by its first year (2023: 2023/24).",
+    )
+    trust_type_set_by_admin = models.BooleanField(
+        default=False, help_text="Set when an admin corrected the trust type; imports keep it."
+    )
     region = models.CharField("NHS England region", max_length=3, choices=Region.choices)
     parent_icb_code = models.CharField("ICB code", max_length=10, blank=True)
     address = models.CharField(max_length=500, blank=True)
@@ -133,6 +179,32 @@ class Organisation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_on is None
+
+
+class TrustTypeRecord(models.Model):
+    """An organisation's ERIC trust type in one financial year (the history behind
+    ``Organisation.trust_type``)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="trust_type_records"
+    )
+    year = models.PositiveSmallIntegerField(
+        help_text="The financial year, by its first year (2023 for 2023/24)."
+    )
+    trust_type = models.CharField(max_length=20, choices=TrustType.choices)
+    source = models.CharField(max_length=300, blank=True)
+    set_by_admin = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ("organisation", "year")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organisation", "year"), name="one_trust_type_per_organisation_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.year}: {self.trust_type}"
 
 
 class Role(models.TextChoices):

@@ -99,7 +99,7 @@ def _date(value: str, label: str, line: int, problems: list[OdsProblem]) -> dt.d
         return None
 
 
-def _decode(data: bytes) -> tuple[str | None, OdsProblem | None]:
+def decode_text(data: bytes) -> tuple[str | None, OdsProblem | None]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -117,7 +117,7 @@ def parse_ods_register(data: bytes) -> OdsParseResult:
         return OdsParseResult([], [OdsProblem(0, "the file is empty")])
     if len(data) > MAX_BYTES:
         return OdsParseResult([], [OdsProblem(0, "the file is larger than 20 MB")])
-    text, problem = _decode(data)
+    text, problem = decode_text(data)
     if text is None:
         return OdsParseResult([], [problem] if problem else [])
     if "\x00" in text:

@@ -4,7 +4,13 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from organisations.models import Organisation, OrganisationType
+from organisations.eric import TrustTypeRow
+from organisations.models import (
+    SECTOR_OF_TRUST_TYPE,
+    Organisation,
+    OrganisationType,
+    TrustTypeRecord,
+)
 from organisations.names import display_name
 from organisations.ods import OdsRow, infer_sector
 
@@ -75,7 +81,7 @@ def organisation_import_register(
             continue
         if organisation.register_name != row.name:
             values["name"] = display_name(row.name)
-        if not organisation.sector_set_by_admin:
+        if not organisation.sector_set_by_admin and not organisation.trust_type:
             values["sector"] = infer_sector(row.name) or organisation.sector
         changed = [name for name, value in values.items() if getattr(organisation, name) != value]
         if not changed:
@@ -89,6 +95,93 @@ def organisation_import_register(
         report.updated.append(row.ods_code)
     Organisation.objects.bulk_create(to_create)
     return report
+
+
+@dataclass
+class TrustTypeReport:
+    """What a trust type import did."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept_admin: int = 0
+    unknown: set[str] = field(default_factory=set)
+    organisations: set[str] = field(default_factory=set)
+
+    def summary(self) -> str:
+        return (
+            f"{self.created} trust type years created, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.kept_admin} kept as an admin set them; "
+            f"{len(self.organisations)} organisations' current type set; "
+            f"{len(self.unknown)} codes not in the register skipped"
+        )
+
+
+@transaction.atomic
+def organisation_import_trust_types(*, rows: list[TrustTypeRow]) -> TrustTypeReport:
+    """Records each organisation's ERIC trust type by year, in one transaction (idempotent).
+
+    An organisation's current ``trust_type`` is the type of its latest year; it sets the sector,
+    which stops being inferred from the name. What an admin corrected (a year's type, or the
+    current type) is kept. Codes the register does not hold (closed trusts, say) are skipped and
+    counted.
+    """
+    report = TrustTypeReport()
+    organisations = Organisation.objects.in_bulk(
+        sorted({row.ods_code for row in rows}), field_name="ods_code"
+    )
+    records = {
+        (r.organisation_id, r.year): r
+        for r in TrustTypeRecord.objects.filter(
+            organisation__in=[o.pk for o in organisations.values()]
+        )
+    }
+    touched: set[int] = set()
+    for row in rows:
+        organisation = organisations.get(row.ods_code)
+        if organisation is None:
+            report.unknown.add(row.ods_code)
+            continue
+        record = records.get((organisation.pk, row.year))
+        if record is None:
+            records[(organisation.pk, row.year)] = TrustTypeRecord.objects.create(
+                organisation=organisation, year=row.year, trust_type=row.trust_type,
+                source=row.source,
+            )  # fmt: skip
+            report.created += 1
+        elif record.set_by_admin:
+            report.kept_admin += 1
+        elif (record.trust_type, record.source) == (row.trust_type, row.source):
+            report.unchanged += 1
+        else:
+            record.trust_type, record.source = row.trust_type, row.source
+            record.save(update_fields=["trust_type", "source"])
+            report.updated += 1
+        touched.add(organisation.pk)
+    latest: dict[int, TrustTypeRecord] = {}
+    for (organisation_id, _), record in sorted(records.items()):
+        if organisation_id in touched:
+            latest[organisation_id] = record  # sorted by year: the last is the latest
+    for organisation in organisations.values():
+        record = latest.get(organisation.pk)
+        if record is None or organisation.trust_type_set_by_admin:
+            continue
+        organisation_trust_type_apply(organisation, record.trust_type, record.year)
+        report.organisations.add(organisation.ods_code)
+    return report
+
+
+def organisation_trust_type_apply(organisation: Organisation, trust_type: str, year: int) -> None:
+    """Sets an organisation's current trust type, and the sector it implies (unless an admin
+    chose the sector)."""
+    values: dict[str, object] = {"trust_type": trust_type, "trust_type_year": year}
+    if not organisation.sector_set_by_admin:
+        values["sector"] = SECTOR_OF_TRUST_TYPE.get(trust_type, "")
+    changed = [name for name, value in values.items() if getattr(organisation, name) != value]
+    for name in changed:
+        setattr(organisation, name, values[name])
+    if changed:
+        organisation.save(update_fields=[*changed, "updated_at"])
 
 
 @dataclass(frozen=True)

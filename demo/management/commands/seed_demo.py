@@ -10,15 +10,20 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, seed_demo_users
 from extracts.demo import publish_demo_history
+from organisations.eric import parse_trust_types
 from organisations.models import Organisation
 from organisations.ods import parse_ods_register
-from organisations.services import organisation_import_register, organisation_seed_demo
+from organisations.services import (
+    organisation_import_register,
+    organisation_import_trust_types,
+    organisation_seed_demo,
+)
 from returns.demo import seed_history
 
 
-def _register() -> Path:
-    """The ODS register shipped with the organisations app."""
-    return Path(apps.get_app_config("organisations").path) / "data" / "etr.csv"
+def _register(name: str = "etr.csv") -> Path:
+    """A reference file shipped with the organisations app (the ODS register, ERIC types)."""
+    return Path(apps.get_app_config("organisations").path) / "data" / name
 
 
 class Command(BaseCommand):
@@ -31,6 +36,14 @@ class Command(BaseCommand):
         if result.problems:
             raise CommandError(f"The shipped register is damaged: {result.problems[0]}")
         report = organisation_import_register(rows=result.rows)
+        types = []
+        for name in ("trust_type_lookup.csv", "trust_types.csv"):  # history, then the current
+            eric = parse_trust_types(_register(name).read_bytes(), source=f"ERIC ({name})")
+            if eric.problems:
+                raise CommandError(f"The shipped {name} is damaged: {eric.problems[0]}")
+            types.extend(eric.rows)
+        latest = {(row.ods_code, row.year): row for row in types}
+        trust_types = organisation_import_trust_types(rows=list(latest.values()))
         created = organisation_seed_demo()
         users = seed_demo_users()
         history = seed_history(
@@ -40,7 +53,7 @@ class Command(BaseCommand):
         published = publish_demo_history(before_year=timezone.localdate().year)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Trusts: {report.summary()}. "
+                f"Trusts: {report.summary()}. ERIC trust types: {trust_types.summary()}. "
                 f"Demo ICBs and independent providers: {created} created. "
                 f"Demo users: {users} created. WRES history (synthetic): {history.summary()}. "
                 f"Collections published: {published}."
