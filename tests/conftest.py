@@ -335,9 +335,32 @@ def client_for(client: Any) -> Any:
         fresh = Client()
         if user is not None:
             fresh.force_login(user)
+            record_mfa(fresh, user)
         return fresh
 
     return sign_in
+
+
+def record_mfa(client: Any, user: Any, *, reauthenticated: bool = False) -> None:
+    """Records in the client's session the two-factor step that a real sign-in of someone with an
+    authenticator includes (the Django admin asks for it; allauth's pages that read or remove
+    two-factor want it `reauthenticated` in the last few minutes). Nothing for someone without."""
+    from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.mfa.models import Authenticator
+
+    authenticator = Authenticator.objects.filter(user=user).order_by("type").last()
+    if authenticator is None:
+        return
+    session = client.session
+    step = {"method": "mfa", "at": time.time(), "id": authenticator.pk, "type": authenticator.type}
+    if reauthenticated:
+        step["reauthenticated"] = True
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        *session.get(AUTHENTICATION_METHODS_SESSION_KEY, []),
+        step,
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
 
 
 def complete_mfa(page: Any, secret: str = TEST_TOTP_SECRET) -> None:

@@ -1,10 +1,9 @@
 """The portal's URLs."""
 
-from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.http import HttpRequest
 from django.urls import include, path, re_path
 
+from accounts.admin_site import admin_has_permission, admin_login
 from returns import urls as returns_urls
 from review import urls as review_urls
 from survey import urls as survey_urls
@@ -22,14 +21,9 @@ RETURNS_URLS = [
 ]
 
 
-def _admin_has_permission(request: HttpRequest) -> bool:
-    """Only national admins reach the Django admin, after the portal's sign-in (and MFA)."""
-    user = request.user
-    return bool(user.is_active and user.is_staff and user.has_perm("wres.use_admin_site"))
-
-
-admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
-admin.site.has_permission = _admin_has_permission  # type: ignore[method-assign]
+# The admin has no sign-in form of its own: the portal's sign-in (with MFA) only (ADR 0020).
+admin.site.login = admin_login  # type: ignore[method-assign,assignment]
+admin.site.has_permission = admin_has_permission  # type: ignore[method-assign]
 admin.site.site_header = "WRES portal administration"
 
 urlpatterns = [
