@@ -4,6 +4,7 @@ sign-ins and MFA changes recorded as audit events."""
 from typing import Any, ClassVar
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.http import HttpRequest
@@ -47,6 +48,24 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         """Each role starts on its own work (a safe `?next=` is honoured before this is asked)."""
         return landing_url_for(request.user)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Two-factor pages ask for the password or a code again, except a first set-up.
+
+        allauth's own switch (`MFA_REAUTHENTICATION_REQUIRED`) is all or nothing, and allauth
+        does not count the sign-in itself as recent: on, a national user sent to set up MFA
+        straight after signing in would be asked for the password again. Someone with no
+        authenticator has no codes to read and nothing to remove, and adding one needs a code
+        from the new app; everyone else confirms it's them (ADR 0020).
+        """
+        if app == "allauth.mfa":
+            from allauth.mfa.models import Authenticator
+
+            user = getattr(context.request, "user", None)
+            if user is not None and user.is_authenticated:
+                return Authenticator.objects.filter(user=user).exists()
+            return True
+        return bool(super().is_reauthentication_required(app=app, **kwargs))
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """People join by invitation only."""

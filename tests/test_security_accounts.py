@@ -89,3 +89,67 @@ def test_admin_requires_a_session_that_completed_mfa(people):
 def test_admin_login_refuses_people_who_may_not_use_the_admin(people, client_for):
     assert client_for(people["reviewer"]).get("/admin/login/").status_code == 403
     assert client_for(people["submitter"]).get("/admin/").status_code == 302
+
+
+# --- 7. Reading or removing two-factor asks for the password or a code again ------------------
+
+
+@pytest.fixture
+def reviewer_with_codes(people: dict[str, Any]) -> Any:
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    RecoveryCodes.activate(people["reviewer"])
+    return people["reviewer"]
+
+
+SENSITIVE_MFA_PAGES = (
+    "/accounts/2fa/recovery-codes/",
+    "/accounts/2fa/recovery-codes/download/",
+    "/accounts/2fa/recovery-codes/generate/",
+    "/accounts/2fa/totp/deactivate/",
+)
+
+
+@pytest.mark.parametrize("path", SENSITIVE_MFA_PAGES)
+def test_mfa_pages_ask_to_confirm_it_is_you_in_a_signed_in_session(
+    reviewer_with_codes, client_for, path
+):
+    client = client_for(reviewer_with_codes)  # signed in with a code, but not a moment ago
+
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/reauthenticate/?next=")
+
+
+def test_mfa_removal_posted_without_confirming_keeps_the_authenticator(people, client_for):
+    from allauth.mfa.models import Authenticator
+
+    response = client_for(people["reviewer"]).post("/accounts/2fa/totp/deactivate/", {})
+
+    assert response.status_code == 302 and "/reauthenticate/" in response.url
+    assert Authenticator.objects.filter(user=people["reviewer"], type="totp").exists()
+
+
+def test_mfa_recovery_codes_shown_after_the_password_again_for_five_minutes(
+    reviewer_with_codes, client_for, monkeypatch
+):
+    import time
+
+    client = client_for(reviewer_with_codes)
+    client.post(
+        "/accounts/reauthenticate/?next=/accounts/2fa/recovery-codes/", {"password": TEST_PASSWORD}
+    )
+    shown = client.get("/accounts/2fa/recovery-codes/")
+    later = time.time() + 301
+    monkeypatch.setattr(time, "time", lambda: later)
+    after_timeout = client.get("/accounts/2fa/recovery-codes/")
+
+    assert shown.status_code == 200
+    assert after_timeout.status_code == 302
+
+
+def test_mfa_first_set_up_needs_no_password_again(client_for, make_user):
+    newcomer = make_user("new.reviewer@nhse.test", national_role="reviewer", totp=False)
+
+    assert client_for(newcomer).get("/accounts/2fa/totp/activate/").status_code == 200

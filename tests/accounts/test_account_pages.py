@@ -20,7 +20,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import TEST_PASSWORD, TEST_TOTP_SECRET
+from tests.conftest import TEST_PASSWORD, TEST_TOTP_SECRET, record_mfa
 from tests.test_url_sweep import URLS
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +114,14 @@ def assert_portal_page(response: Any, where: str) -> str:
 def _signed_in(user: Any) -> Client:
     client = Client()
     client.force_login(user)
+    return client
+
+
+def _reauthenticated(user: Any) -> Client:
+    """Signed in, and confirmed it's them with a code a moment ago (pages that read or remove
+    two-factor ask for that)."""
+    client = _signed_in(user)
+    record_mfa(client, user, reauthenticated=True)
     return client
 
 
@@ -298,11 +306,11 @@ PAGES: dict[str, list[tuple[str, Render]]] = {
     "mfa_deactivate_totp": [
         (
             "reviewer",
-            lambda p, mk: _signed_in(p["reviewer"]).get("/accounts/2fa/totp/deactivate/"),
+            lambda p, mk: _reauthenticated(p["reviewer"]).get("/accounts/2fa/totp/deactivate/"),
         ),
         (
             "submitter with an app",
-            lambda p, mk: _signed_in(_with_totp(p["submitter"])).get(
+            lambda p, mk: _reauthenticated(_with_totp(p["submitter"])).get(
                 "/accounts/2fa/totp/deactivate/"
             ),
         ),
@@ -310,7 +318,7 @@ PAGES: dict[str, list[tuple[str, Render]]] = {
     "mfa_view_recovery_codes": [
         (
             "reviewer",
-            lambda p, mk: _signed_in(_with_recovery_codes(p["reviewer"])).get(
+            lambda p, mk: _reauthenticated(_with_recovery_codes(p["reviewer"])).get(
                 "/accounts/2fa/recovery-codes/"
             ),
         )
@@ -318,7 +326,7 @@ PAGES: dict[str, list[tuple[str, Render]]] = {
     "mfa_generate_recovery_codes": [
         (
             "reviewer",
-            lambda p, mk: _signed_in(_with_recovery_codes(p["reviewer"])).get(
+            lambda p, mk: _reauthenticated(_with_recovery_codes(p["reviewer"])).get(
                 "/accounts/2fa/recovery-codes/generate/"
             ),
         )
@@ -385,7 +393,7 @@ def test_account_pages_use_nhs_content_for_everyone_who_sees_them(
 
 
 def test_account_pages_not_pages_redirect_or_download(people, eager_tasks):
-    client = _signed_in(_with_recovery_codes(people["reviewer"]))
+    client = _reauthenticated(_with_recovery_codes(people["reviewer"]))
 
     download = client.get(reverse("mfa_download_recovery_codes"))
     code_page = Client().get(reverse("account_confirm_login_code"))
