@@ -16,7 +16,8 @@ def test_response_carries_a_fresh_request_id(client):
 
 
 @pytest.mark.django_db
-def test_request_id_from_the_proxy_is_kept_when_safe(client):
+def test_request_id_from_the_proxy_is_kept_when_safe(client, settings):
+    settings.WRES_TRUSTED_PROXIES = ["127.0.0.1"]  # the test client's address
     response = client.get("/healthz", headers={"X-Request-ID": "lb-12345678-abc"})
 
     assert response.headers["X-Request-ID"] == "lb-12345678-abc"
@@ -24,10 +25,18 @@ def test_request_id_from_the_proxy_is_kept_when_safe(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("incoming", ["short", "bad id with spaces\n", "x" * 65, "<script>"])
-def test_request_id_from_the_proxy_is_replaced_when_unsafe(client, incoming):
+def test_request_id_from_the_proxy_is_replaced_when_unsafe(client, settings, incoming):
+    settings.WRES_TRUSTED_PROXIES = ["127.0.0.1"]
     response = client.get("/healthz", headers={"X-Request-ID": incoming})
 
     assert response.headers["X-Request-ID"] != incoming
+
+
+@pytest.mark.django_db
+def test_request_id_from_a_client_that_is_not_a_proxy_is_replaced(client):
+    response = client.get("/healthz", headers={"X-Request-ID": "lb-12345678-abc"})
+
+    assert response.headers["X-Request-ID"] != "lb-12345678-abc"
 
 
 def test_log_records_carry_the_request_id():

@@ -8,27 +8,37 @@ from contextvars import ContextVar
 
 from django.http import HttpRequest, HttpResponse
 
+from wres_portal.proxies import from_trusted_proxy
+
 REQUEST_ID_HEADER = "X-Request-ID"
-_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+#: An id a trusted proxy may hand on: safe to log and to store in the audit trail (64 at most,
+#: the width of `AuditEvent.request_id`), with no spaces, quotes, markup or line breaks.
+_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 current_request_id: ContextVar[str | None] = ContextVar("current_request_id", default=None)
 
 
 def new_request_id(incoming: str | None = None) -> str:
-    """The caller's id where it is safe to log (from a trusted proxy), otherwise a fresh one."""
-    if incoming and _VALID_REQUEST_ID.match(incoming):
+    """``incoming`` where it is safe to log and store, otherwise a fresh id (32 hex digits)."""
+    if incoming and _VALID_REQUEST_ID.fullmatch(incoming):
         return incoming
     return uuid.uuid4().hex
 
 
 class RequestIdMiddleware:
-    """Gives each request an id, exposes it as `request.request_id` and in the response header."""
+    """Gives each request an id, exposes it as `request.request_id` and in the response header.
+
+    The ``X-Request-ID`` header is kept only when it comes from a trusted proxy
+    (``WRES_TRUSTED_PROXIES``, which should set its own id on every request): an id that a client
+    chose would be stored in the audit trail and could be made to match someone else's.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = new_request_id(request.headers.get(REQUEST_ID_HEADER))
+        incoming = request.headers.get(REQUEST_ID_HEADER) if from_trusted_proxy(request) else None
+        request_id = new_request_id(incoming)
         request.request_id = request_id  # type: ignore[attr-defined]
         token = current_request_id.set(request_id)
         try:

@@ -21,6 +21,7 @@ from notifications.schedule import email_beat_schedule
 from review.schedule import REVIEW_BEAT_SCHEDULE
 from uploads.schedule import UPLOAD_BEAT_SCHEDULE
 from wres_portal.retention_schedule import RETENTION_BEAT_SCHEDULE
+from wres_portal.proxies import parse_trusted_proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -114,6 +115,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "wres_portal.observability.RequestIdMiddleware",
+    "wres_portal.proxies.ClientAddressMiddleware",  # first: everything after sees the client
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -438,3 +440,9 @@ try:
     WRES_HEALTH_TIMEOUT = float(env_str("WRES_HEALTH_TIMEOUT", "1.0"))
 except ValueError:
     raise ImproperlyConfigured("WRES_HEALTH_TIMEOUT must be a number of seconds") from None
+
+# The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For and X-Request-ID are
+# believed; from anyone else the connection's own address is the client's (ADR 0021). Empty (the
+# default): no proxy is trusted. Behind the documented proxy on the same host: 127.0.0.1,::1.
+WRES_TRUSTED_PROXIES = env_list("WRES_TRUSTED_PROXIES")
+parse_trusted_proxies(WRES_TRUSTED_PROXIES)  # a typo stops the portal starting, naming it

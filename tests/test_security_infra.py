@@ -1,0 +1,147 @@
+"""Infrastructure findings of issue 19 (ADR 0021): the client's address behind trusted proxies,
+a cheap liveness check, limits on anonymous downloads and on uploads, no caching of signed-in
+pages, request ids only from the proxy, and no Server header from gunicorn."""
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.test import Client
+
+from audit.models import AuditEvent
+from tests.conftest import TEST_PASSWORD
+from wres_portal.proxies import client_address, parse_trusted_proxies
+
+PROXY = "127.0.0.1"  # the test client's connection address: the proxy on the same host
+
+
+def _from(address: str, *, via: str = PROXY) -> Client:
+    """A client whose requests reach the portal through the proxy at ``via`` for ``address``."""
+    return Client(REMOTE_ADDR=via, HTTP_X_FORWARDED_FOR=address)
+
+
+# -- 2. The client's address ------------------------------------------------------------------
+
+TRUSTED = parse_trusted_proxies(["127.0.0.1", "10.0.0.0/8", "::1"])
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "expected"),
+    [
+        ("127.0.0.1", "203.0.113.9", "203.0.113.9"),  # through the proxy
+        ("127.0.0.1", "203.0.113.9, 10.1.2.3", "203.0.113.9"),  # through two proxies
+        ("127.0.0.1", "198.51.100.7, 203.0.113.9", "203.0.113.9"),  # left part is the client's
+        ("198.51.100.1", "203.0.113.9", "198.51.100.1"),  # not from a proxy: header ignored
+        ("127.0.0.1", "", "127.0.0.1"),  # the proxy's own request
+        ("127.0.0.1", "not-an-address", "127.0.0.1"),  # garbage is never an address
+        ("127.0.0.1", "203.0.113.9, junk", "127.0.0.1"),  # nor a hop behind garbage
+        ("::1", "[2001:db8::1]:443", "2001:db8::1"),
+        ("127.0.0.1", "203.0.113.9:51000", "203.0.113.9"),
+    ],
+)
+def test_client_address_believes_only_trusted_proxies(peer, forwarded, expected):
+    assert client_address(peer, forwarded, TRUSTED) == expected
+
+
+def test_client_address_trusts_nobody_by_default():
+    assert client_address("127.0.0.1", "203.0.113.9", ()) == "127.0.0.1"
+
+
+def test_trusted_proxies_setting_refuses_what_is_not_an_address():
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="WRES_TRUSTED_PROXIES"):
+        parse_trusted_proxies(["10.0.0.0/8", "proxy.local"])
+
+
+@pytest.mark.django_db
+def test_failed_sign_ins_from_one_address_do_not_lock_out_everyone_behind_the_proxy(
+    settings, people
+):
+    settings.WRES_TRUSTED_PROXIES = [PROXY]
+    attacker = _from("203.0.113.66")
+    for attempt in range(12):  # past the per-address limit (10 a minute), other accounts each
+        attacker.post(
+            "/accounts/login/", {"login": f"guess{attempt}@x.test", "password": "wrong-guess"}
+        )
+    locked = attacker.post(
+        "/accounts/login/", {"login": people["viewer"].email, "password": TEST_PASSWORD}
+    )
+    assert "Too many" in locked.content.decode()
+
+    colleague = _from("198.51.100.20")
+    response = colleague.post(
+        "/accounts/login/", {"login": people["submitter"].email, "password": TEST_PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert colleague.session[SESSION_KEY] == str(people["submitter"].pk)
+
+
+@pytest.mark.django_db
+def test_failed_sign_ins_for_one_account_lock_it_from_every_address(settings, people):
+    settings.WRES_TRUSTED_PROXIES = [PROXY]
+    email = people["submitter"].email
+    for number in range(5):
+        _from(f"203.0.113.{number + 1}").post(
+            "/accounts/login/", {"login": email, "password": "wrong-guess"}
+        )
+
+    elsewhere = _from("198.51.100.99")
+    response = elsewhere.post("/accounts/login/", {"login": email, "password": TEST_PASSWORD})
+
+    assert SESSION_KEY not in elsewhere.session
+    assert "Too many failed" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_audit_trail_records_the_client_behind_the_proxy_not_the_proxy(settings, people):
+    settings.WRES_TRUSTED_PROXIES = [PROXY]
+    _from("203.0.113.5").post(
+        "/accounts/login/", {"login": people["submitter"].email, "password": "wrong"}
+    )
+    _from("203.0.113.6", via="198.51.100.1").post(  # straight to the portal, header forged
+        "/accounts/login/", {"login": people["viewer"].email, "password": "wrong"}
+    )
+
+    events = AuditEvent.objects.filter(action="sign_in_failed")
+    assert events.get(actor_email=people["submitter"].email).ip_address == "203.0.113.5"
+    assert events.get(actor_email=people["viewer"].email).ip_address == "198.51.100.1"
+
+
+# -- 11. Request ids ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_request_id_chosen_by_a_client_is_not_stored_in_the_audit_trail(settings, people):
+    settings.WRES_TRUSTED_PROXIES = ["10.0.0.1"]  # the test client (127.0.0.1) is not a proxy
+    client = Client()
+    response = client.post(
+        "/accounts/login/",
+        {"login": people["submitter"].email, "password": "wrong"},
+        headers={"X-Request-ID": "someone-elses-request-0001"},
+    )
+
+    event = AuditEvent.objects.get(action="sign_in_failed")
+    assert event.request_id != "someone-elses-request-0001"
+    assert event.request_id == response.headers["X-Request-ID"]
+    assert len(event.request_id) == 32
+
+
+@pytest.mark.django_db
+def test_request_id_from_a_trusted_proxy_is_stored(settings, people):
+    settings.WRES_TRUSTED_PROXIES = [PROXY]
+    Client().post(
+        "/accounts/login/",
+        {"login": people["submitter"].email, "password": "wrong"},
+        headers={"X-Request-ID": "lb-request-0001"},
+    )
+
+    assert AuditEvent.objects.get(action="sign_in_failed").request_id == "lb-request-0001"
+
+
+@pytest.mark.django_db
+def test_request_id_with_a_trailing_line_break_is_replaced_even_from_the_proxy(settings):
+    settings.WRES_TRUSTED_PROXIES = [PROXY]
+    response = Client().get("/healthz", headers={"X-Request-ID": "lb-request-0001\n"})
+
+    assert response.headers["X-Request-ID"] != "lb-request-0001"
+    assert len(response.headers["X-Request-ID"]) == 32
