@@ -9,6 +9,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.http import HttpRequest
 
+from accounts.mfa_crypto import secret_decrypt, secret_encrypt
 from accounts.selectors import landing_url_for
 from audit.services import audit_record
 
@@ -99,7 +100,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MfaAdapter(DefaultMFAAdapter):
-    """allauth's two-factor rules with the portal's wording."""
+    """allauth's two-factor rules with the portal's wording, and its secrets encrypted at rest."""
+
+    def encrypt(self, text: str) -> str:
+        """allauth's hook for each TOTP key and recovery-code seed it stores (ADR 0020)."""
+        return secret_encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        """Clear-text values stored before encryption are read as they are."""
+        return secret_decrypt(encrypted_text)
 
     error_messages: ClassVar[dict[str, Any]] = {
         **DefaultMFAAdapter.error_messages,

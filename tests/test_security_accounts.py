@@ -153,3 +153,150 @@ def test_mfa_first_set_up_needs_no_password_again(client_for, make_user):
     newcomer = make_user("new.reviewer@nhse.test", national_role="reviewer", totp=False)
 
     assert client_for(newcomer).get("/accounts/2fa/totp/activate/").status_code == 200
+
+
+# --- 5. Two-factor secrets are encrypted at rest and never shown in the admin -----------------
+
+OLD_KEY = "b2xkLWtleS1mb3ItdGVzdHMtb25seS0zMi1ieXRlcyE="
+NEW_KEY = "bmV3LWtleS1mb3ItdGVzdHMtb25seS0zMi1ieXRlcyE="
+
+
+def _totp_of(user: Any) -> Any:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.get(user=user, type="totp")
+
+
+def test_mfa_secrets_are_stored_encrypted(people):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    from tests.conftest import TEST_TOTP_SECRET
+
+    codes = RecoveryCodes.activate(people["reviewer"])
+    stored_secret = _totp_of(people["reviewer"]).data["secret"]
+    stored_seed = codes.instance.data["seed"]
+
+    assert stored_secret.startswith("fernet:") and TEST_TOTP_SECRET not in stored_secret
+    assert stored_seed.startswith("fernet:")
+    assert codes.validate_code(codes.get_unused_codes()[0])
+
+
+def test_mfa_secret_stored_in_clear_before_encryption_still_signs_in(people):
+    from tests.conftest import TEST_TOTP_SECRET
+
+    totp = _totp_of(people["reviewer"])
+    totp.data = {"secret": TEST_TOTP_SECRET}
+    totp.save()
+
+    client = Client()
+    _sign_in_with_mfa(client, people["reviewer"].email)
+
+
+def _migration() -> Any:
+    import importlib
+
+    return importlib.import_module("accounts.migrations.0003_encrypt_mfa_secrets")
+
+
+def test_mfa_migration_encrypts_clear_rows_keeps_every_row_and_reverses(people):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from django.apps import apps
+
+    from tests.conftest import TEST_TOTP_SECRET
+
+    Authenticator.objects.filter(type="totp").update(data={"secret": TEST_TOTP_SECRET})
+    Authenticator.objects.create(
+        user=people["admin"], type="recovery_codes",
+        data={"seed": "ab" * 40, "used_mask": 1, "migrated_codes": ["12345678"]},
+    )  # fmt: skip
+    before = sorted(Authenticator.objects.values_list("pk", flat=True))
+
+    _migration().encrypt_secrets(apps, None)
+    encrypted = {a.pk: a.data for a in Authenticator.objects.all()}
+    codes = RecoveryCodes(Authenticator.objects.get(type="recovery_codes"))
+    _migration().decrypt_secrets(apps, None)
+
+    assert sorted(encrypted) == before
+    assert all(
+        data["secret"].startswith("fernet:") for data in encrypted.values() if "secret" in data
+    )
+    rc = next(data for data in encrypted.values() if "seed" in data)
+    assert rc["seed"].startswith("fernet:") and rc["used_mask"] == 1
+    assert rc["migrated_codes"][0].startswith("fernet:")
+    assert codes.get_unused_codes() == ["12345678"]
+    assert _totp_of(people["reviewer"]).data == {"secret": TEST_TOTP_SECRET}
+    assert Authenticator.objects.get(type="recovery_codes").data["seed"] == "ab" * 40
+
+
+def test_mfa_key_rotation_keeps_old_secrets_readable_then_reencrypts(people, settings):
+    from django.core.management import call_command
+
+    from accounts.mfa_crypto import MfaSecretUnreadable, secret_decrypt
+    from tests.conftest import TEST_TOTP_SECRET
+
+    settings.WRES_MFA_ENCRYPTION_OLD_KEYS = [settings.WRES_MFA_ENCRYPTION_KEY]
+    settings.WRES_MFA_ENCRYPTION_KEY = OLD_KEY
+    totp = _totp_of(people["reviewer"])
+    totp.data = {"secret": TEST_TOTP_SECRET}
+    totp.save()
+    call_command("mfa_reencrypt", stdout=None)
+    under_old_key = _totp_of(people["reviewer"]).data["secret"]
+
+    settings.WRES_MFA_ENCRYPTION_KEY = NEW_KEY
+    settings.WRES_MFA_ENCRYPTION_OLD_KEYS = [OLD_KEY]
+    readable_during_rotation = secret_decrypt(under_old_key)
+    call_command("mfa_reencrypt", stdout=None)
+    settings.WRES_MFA_ENCRYPTION_OLD_KEYS = []
+
+    assert readable_during_rotation == TEST_TOTP_SECRET
+    assert secret_decrypt(_totp_of(people["reviewer"]).data["secret"]) == TEST_TOTP_SECRET
+    with pytest.raises(MfaSecretUnreadable, match="WRES_MFA_ENCRYPTION_OLD_KEYS"):
+        secret_decrypt(under_old_key)
+
+
+def test_mfa_key_that_is_not_a_fernet_key_is_refused_clearly(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from accounts.mfa_crypto import mfa_fernet
+
+    settings.WRES_MFA_ENCRYPTION_KEY = "not-a-key"
+
+    with pytest.raises(ImproperlyConfigured, match="must be Fernet keys"):
+        mfa_fernet()
+
+
+def test_mfa_key_is_required_in_production(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from tests.test_settings_modes import PRODUCTION, load_settings
+
+    production = {name: value for name, value in PRODUCTION.items()}
+    del production["WRES_MFA_ENCRYPTION_KEY"]
+
+    with pytest.raises(ImproperlyConfigured, match="WRES_MFA_ENCRYPTION_KEY must be set"):
+        load_settings(monkeypatch, **production)
+
+
+def test_mfa_admin_never_shows_the_secret_or_seeds(people, client_for):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    from tests.conftest import TEST_TOTP_SECRET
+
+    codes = RecoveryCodes.activate(people["reviewer"])
+    totp = _totp_of(people["reviewer"])
+    totp.data = {"secret": TEST_TOTP_SECRET}  # even a row still in clear
+    totp.save()
+    admin = client_for(people["admin"])
+
+    pages = [
+        admin.get(f"/admin/mfa/authenticator/{totp.pk}/change/"),
+        admin.get(f"/admin/mfa/authenticator/{codes.instance.pk}/change/"),
+        admin.get("/admin/mfa/authenticator/"),
+    ]
+
+    for page in pages:
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert TEST_TOTP_SECRET not in html and "fernet:" not in html and "seed" not in html
+        assert codes.get_unused_codes()[0] not in html

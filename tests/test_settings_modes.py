@@ -12,7 +12,7 @@ from tests.conftest import ROOT
 
 VARIABLES = (
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_BACKEND",
-    "SQLITE_PATH", "CSRF_TRUSTED_ORIGINS", "SECURE_SSL_REDIRECT",
+    "SQLITE_PATH", "CSRF_TRUSTED_ORIGINS", "SECURE_SSL_REDIRECT", "WRES_MFA_ENCRYPTION_KEY",
 )  # fmt: skip
 PRODUCTION = {
     "DEBUG": "false",
@@ -20,6 +20,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "wres.example.nhs.uk",
     "DATABASE_URL": "postgres://wres:secret@db.internal:5432/wres",
     "REDIS_URL": "redis://cache.internal:6379/0",
+    "WRES_MFA_ENCRYPTION_KEY": "dGVzdHMtb25seS1mZXJuZXQta2V5LTMyLWJ5dGVzISE=",
 }
 
 
@@ -88,7 +89,8 @@ def test_settings_debug_off_is_production(monkeypatch):
         ({"DEBUG": "false", "SECRET_KEY": "s" * 60}, "ALLOWED_HOSTS must list"),
         ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
         ({"EMAIL_PORT": "twenty-five", "DEBUG": "false", "SECRET_KEY": "s" * 60,
-          "ALLOWED_HOSTS": "x"}, "EMAIL_PORT must be a whole number"),
+          "ALLOWED_HOSTS": "x", "WRES_MFA_ENCRYPTION_KEY": PRODUCTION["WRES_MFA_ENCRYPTION_KEY"]},
+         "EMAIL_PORT must be a whole number"),
     ],
 )  # fmt: skip
 def test_settings_bad_configuration_is_refused_with_a_clear_message(monkeypatch, env, message):

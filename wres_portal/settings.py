@@ -17,6 +17,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from accounts.mfa_crypto import debug_key as mfa_debug_key
 from notifications.schedule import email_beat_schedule
 from review.schedule import REVIEW_BEAT_SCHEDULE
 from uploads.schedule import UPLOAD_BEAT_SCHEDULE
@@ -298,6 +299,15 @@ MFA_TOTP_TOLERANCE = 1
 # ACCOUNT_REAUTHENTICATION_TIMEOUT seconds; a first set-up does not (AccountAdapter, ADR 0020).
 MFA_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# TOTP keys and recovery-code seeds are stored encrypted with this Fernet key (ADR 0020). To
+# rotate: the new key here, the old one in WRES_MFA_ENCRYPTION_OLD_KEYS, `manage.py mfa_reencrypt`,
+# then drop the old key. With DEBUG on and no key, one is derived from SECRET_KEY.
+WRES_MFA_ENCRYPTION_KEY = env_str("WRES_MFA_ENCRYPTION_KEY")
+WRES_MFA_ENCRYPTION_OLD_KEYS = env_list("WRES_MFA_ENCRYPTION_OLD_KEYS")
+if not WRES_MFA_ENCRYPTION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("With DEBUG off, WRES_MFA_ENCRYPTION_KEY must be set.")
+    WRES_MFA_ENCRYPTION_KEY = mfa_debug_key(SECRET_KEY)
 
 # Sessions: a new key on sign-in (Django), an absolute limit (the cookie's age, not renewed) and an
 # idle limit (accounts.middleware.SessionTimeoutMiddleware).
