@@ -21,8 +21,8 @@ from accounts.mfa_crypto import debug_key as mfa_debug_key
 from notifications.schedule import email_beat_schedule
 from review.schedule import REVIEW_BEAT_SCHEDULE
 from uploads.schedule import UPLOAD_BEAT_SCHEDULE
-from wres_portal.retention_schedule import RETENTION_BEAT_SCHEDULE
 from wres_portal.proxies import parse_trusted_proxies
+from wres_portal.retention_schedule import RETENTION_BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -115,8 +115,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "wres_portal.observability.RequestIdMiddleware",
     "wres_portal.proxies.ClientAddressMiddleware",  # first: everything after sees the client
+    "wres_portal.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
