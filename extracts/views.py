@@ -17,6 +17,7 @@ from extracts.api import api, rate_limit
 from extracts.api_docs import api_docs
 from extracts.release import release_open
 from extracts.selectors import publication_history
+from wres_portal.ratelimits import limit_anonymous_downloads
 
 FORMATS = {"csv", "xlsx"}
 SHAPES = {"wide", "long"}
@@ -87,6 +88,7 @@ def dictionary_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@limit_anonymous_downloads  # each is built on request (seconds of a worker): ADR 0021
 def extract_view(
     request: HttpRequest, period: str, shape: str, fmt: str
 ) -> HttpResponse | StreamingHttpResponse:

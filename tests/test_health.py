@@ -1,11 +1,38 @@
-"""/healthz: database, cache, broker and worker status, in embedded and full mode."""
+"""/healthz (liveness: nothing checked) and /readyz (database, cache, broker and worker status,
+worked out at most once every few seconds), in embedded and full mode."""
+
+import time
 
 import pytest
 
 
 @pytest.mark.django_db
-def test_healthz_embedded_mode_is_ok(client, eager_tasks):
+def test_healthz_is_a_liveness_check_that_touches_nothing(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert response.headers["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.django_db
+def test_healthz_answers_at_once_when_the_broker_is_down(client, settings, celery_conf):
+    """Before ADR 0021 it waited for the broker (about 1 s) on every request."""
+    settings.WRES_HEALTH_TIMEOUT = 2.0
+    celery_conf.task_always_eager = False
+    celery_conf.broker_url = "redis://127.0.0.1:1/0"
+
+    started = time.perf_counter()
     response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.django_db
+def test_readyz_embedded_mode_is_ok(client, eager_tasks):
+    response = client.get("/readyz")
 
     body = response.json()
     assert response.status_code == 200
@@ -25,8 +52,8 @@ def dead_broker(settings, celery_conf):
 
 
 @pytest.mark.django_db
-def test_healthz_full_mode_broker_down_is_503(client, dead_broker):
-    response = client.get("/healthz")
+def test_readyz_full_mode_broker_down_is_503(client, dead_broker):
+    response = client.get("/readyz")
 
     body = response.json()
     assert response.status_code == 503
@@ -37,8 +64,8 @@ def test_healthz_full_mode_broker_down_is_503(client, dead_broker):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_healthz_full_mode_with_worker_is_ok(client, celery_worker_process):
-    response = client.get("/healthz")
+def test_readyz_full_mode_with_worker_is_ok(client, celery_worker_process):
+    response = client.get("/readyz")
 
     body = response.json()
     assert response.status_code == 200, body
@@ -48,17 +75,52 @@ def test_healthz_full_mode_with_worker_is_ok(client, celery_worker_process):
 
 
 @pytest.mark.django_db
-def test_healthz_full_mode_without_worker_is_503(client, full_mode, settings, celery_conf):
+def test_readyz_full_mode_without_worker_is_503(client, full_mode, settings, celery_conf):
     """A reachable broker (a Redis database no worker listens on) but no worker answering."""
     settings.WRES_HEALTH_TIMEOUT = 0.5
     celery_conf.broker_url = celery_conf.broker_url.rsplit("/", 1)[0] + "/15"
 
-    response = client.get("/healthz")
+    response = client.get("/readyz")
 
     body = response.json()
     assert response.status_code == 503
     assert body["checks"]["broker"]["status"] == "ok"
     assert body["checks"]["worker"]["status"] == "down"
+
+
+@pytest.mark.django_db
+def test_readyz_checks_at_most_once_per_period_however_many_ask(
+    client, settings, dead_broker, django_assert_num_queries
+):
+    """Nine requests at once used to cost nine broker timeouts; now one per period."""
+    settings.WRES_READINESS_CACHE_SECONDS = 60
+    first = client.get("/readyz")
+
+    started = time.perf_counter()
+    with django_assert_num_queries(0):
+        again = [client.get("/readyz") for _ in range(9)]
+
+    assert time.perf_counter() - started < 0.5  # the broker's timeout is 0.5 s
+    assert first.status_code == 503
+    assert {response.status_code for response in again} == {503}
+    assert {response.json()["checked_at"] for response in again} == {first.json()["checked_at"]}
+
+
+@pytest.mark.django_db
+def test_readyz_checks_again_once_the_period_has_passed(
+    client, settings, eager_tasks, django_assert_num_queries
+):
+    from wres_portal import views
+
+    settings.WRES_READINESS_CACHE_SECONDS = 60
+    client.get("/readyz")
+    checked, body, status = views._readiness
+    views._readiness = (checked - 61, body, status)  # as if a minute had passed
+
+    with django_assert_num_queries(1):  # the database's check: SELECT 1
+        response = client.get("/readyz")
+
+    assert response.status_code == 200 and response.json()["status"] == "ok"
 
 
 @pytest.mark.parametrize("error", ["OperationalError", "InterfaceError"])

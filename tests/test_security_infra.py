@@ -145,3 +145,39 @@ def test_request_id_with_a_trailing_line_break_is_replaced_even_from_the_proxy(s
 
     assert response.headers["X-Request-ID"] != "lb-request-0001"
     assert len(response.headers["X-Request-ID"]) == 32
+
+
+# -- 3. Liveness, readiness and anonymous downloads --------------------------------------------
+
+EXTRACT = "/data/wres-2017-wide.xlsx"
+
+
+@pytest.mark.django_db
+def test_anonymous_downloads_are_limited_per_address_with_a_page_saying_how_long_to_wait(
+    settings,
+):
+    settings.WRES_TRUSTED_PROXIES = [PROXY]
+    settings.WRES_DOWNLOAD_RATE_LIMIT = 3
+    settings.WRES_DOWNLOAD_RATE_WINDOW = 600
+    busy = _from("203.0.113.7")
+    for _ in range(3):
+        assert busy.get(EXTRACT).status_code != 429  # 404 here: nothing is published
+
+    refused = busy.get(EXTRACT)
+
+    page = refused.content.decode()
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 600
+    assert "<h1>Too many downloads</h1>" in page
+    assert "Wait " in page and "minute" in page and "try again" in page
+    assert _from("198.51.100.8").get(EXTRACT).status_code != 429  # someone else
+
+
+@pytest.mark.django_db
+def test_signed_in_downloads_are_not_limited(settings, people, client_for):
+    settings.WRES_DOWNLOAD_RATE_LIMIT = 1
+    client = client_for(people["analyst"])
+
+    statuses = {client.get(EXTRACT).status_code for _ in range(3)}
+
+    assert 429 not in statuses

@@ -35,6 +35,7 @@ CLASSES: dict[str, str] = {
     "accessibility": PUBLIC,
     "privacy": PUBLIC,
     "healthz": PUBLIC,
+    "readyz": PUBLIC,
     # A redirect from the admin's old addresses (ADR 0015) to the admin, which checks who may see.
     "old_admin_redirect": PUBLIC,
     "organisations:list": PUBLIC,
@@ -186,8 +187,8 @@ def test_get_every_url_as_every_role_never_fails_or_changes_anything(world, role
     for name in sorted(URLS):
         kind = _class(name)
         response = client.get(_url(name, "RJ1"))
-        # /healthz answers 503 by design when a dependency is down (no worker runs here).
-        if response.status_code >= 500 and not (name == "healthz" and response.status_code == 503):
+        # /readyz answers 503 by design when a dependency is down (no worker runs here).
+        if response.status_code >= 500 and not (name == "readyz" and response.status_code == 503):
             failures.append(f"{name}: {response.status_code}")
         protected = kind in (ORG, REVIEW, ADMIN, NATIONAL)
         if role == "anonymous" and protected and response.status_code not in ANONYMOUS_REFUSALS:

@@ -415,8 +415,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-    # /healthz is probed over plain HTTP by the load balancer inside the network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # /healthz and /readyz are probed over plain HTTP by the load balancer inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
@@ -456,3 +456,10 @@ except ValueError:
 # default): no proxy is trusted. Behind the documented proxy on the same host: 127.0.0.1,::1.
 WRES_TRUSTED_PROXIES = env_list("WRES_TRUSTED_PROXIES")
 parse_trusted_proxies(WRES_TRUSTED_PROXIES)  # a typo stops the portal starting, naming it
+# /readyz (database, cache, broker, worker) works its answer out at most once per this many
+# seconds in each web process; /healthz (liveness) checks nothing (ADR 0021).
+WRES_READINESS_CACHE_SECONDS = env_int("WRES_READINESS_CACHE_SECONDS", 5, minimum=0)
+# Anonymous downloads of published extracts (/data/wres-*.csv|xlsx, rebuilt on each request):
+# this many per window of seconds per client address, then 429 saying how long to wait.
+WRES_DOWNLOAD_RATE_LIMIT = env_int("WRES_DOWNLOAD_RATE_LIMIT", 20, minimum=1)
+WRES_DOWNLOAD_RATE_WINDOW = env_int("WRES_DOWNLOAD_RATE_WINDOW", 600, minimum=1)

@@ -17,3 +17,7 @@ STORAGES = {
 # its own Redis database, so that clearing it never touches the Celery broker's queues.
 if REDIS_URL and REDIS_CACHE_URL == REDIS_URL:
     CACHES = {"default": {**CACHES["default"], "LOCATION": re.sub(r"/\d*$", "", REDIS_URL) + "/1"}}
+
+# Readiness is worked out afresh on each request, so that a test sees a dependency it just
+# stopped; the caching test sets a period of its own.
+WRES_READINESS_CACHE_SECONDS = 0

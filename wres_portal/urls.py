@@ -31,6 +31,7 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("organisations/", include("organisations.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -1,7 +1,8 @@
-"""The portal's own pages (start, accessibility, privacy), error pages and the health check."""
+"""The portal's own pages (start, accessibility, privacy), error pages, liveness and readiness."""
 
 import logging
 import sys
+import threading
 import time
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.http import (
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -223,7 +225,17 @@ def _worker() -> dict[str, Any]:
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database, cache, broker and worker status as JSON: 503 when a dependency is down."""
+    """Liveness: this process answers requests. Touches no database, cache, broker or worker, so
+    it costs next to nothing however often it is asked (dependencies: `readyz`)."""
+    return JsonResponse({"status": "ok"})
+
+
+#: The last readiness result of this process: (monotonic time it was worked out, body, status).
+_readiness: tuple[float, dict[str, Any], int] | None = None
+_readiness_lock = threading.Lock()
+
+
+def _readiness_checks() -> tuple[dict[str, Any], int]:
     checks = {"database": _check("database", _database), "cache": _check("cache", _cache)}
     if celery_app.conf.task_always_eager:
         checks["broker"] = {"status": "not used", "detail": "tasks run eagerly in process"}
@@ -236,7 +248,37 @@ def healthz(request: HttpRequest) -> JsonResponse:
             else {"status": "down", "error": "broker unreachable"}
         )
     healthy = all(check["status"] != "down" for check in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "down", "mode": settings.WRES_MODE, "checks": checks},
-        status=200 if healthy else 503,
-    )
+    body = {
+        "status": "ok" if healthy else "down",
+        "mode": settings.WRES_MODE,
+        "checks": checks,
+        "checked_at": timezone.now().isoformat(timespec="seconds"),
+    }
+    return body, 200 if healthy else 503
+
+
+def readiness() -> tuple[dict[str, Any], int]:
+    """The dependency checks, worked out at most once per ``WRES_READINESS_CACHE_SECONDS`` in
+    this process: requests in between get the same answer, and requests that arrive while the
+    checks run wait for that one run instead of starting their own."""
+    global _readiness
+    max_age = settings.WRES_READINESS_CACHE_SECONDS
+    with _readiness_lock:
+        now = time.monotonic()
+        if _readiness is None or now - _readiness[0] >= max_age:
+            body, status = _readiness_checks()
+            _readiness = (time.monotonic(), body, status)
+        return _readiness[1], _readiness[2]
+
+
+@never_cache
+@require_safe
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: database, cache, broker and worker as JSON, 503 when a dependency is down.
+
+    The result is reused for a few seconds (`readiness`), so that however many requests arrive,
+    the slow checks (up to ``WRES_HEALTH_TIMEOUT`` for the broker and again for a worker) run
+    at most once per period in each process.
+    """
+    body, status = readiness()
+    return JsonResponse(body, status=status)

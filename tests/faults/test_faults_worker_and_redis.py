@@ -117,7 +117,7 @@ def test_redis_stopped_while_uploading_saves_the_file_and_checks_it_when_redis_r
     status = client.get(response["Location"])
     assert status.status_code == 200
     assert b"Checking is delayed" in status.content
-    health = client.get("/healthz")
+    health = client.get("/readyz")
     assert health.status_code == 503
     assert health.json()["checks"]["broker"]["status"] == "down"
 
@@ -128,6 +128,6 @@ def test_redis_stopped_while_uploading_saves_the_file_and_checks_it_when_redis_r
     wait_for(done.exists, 90, "the delayed upload to be checked once Redis was back")
     result = client.get(reverse("returns:upload_status", args=("RJ1", YEAR, upload.pk)))
     assert result.status_code == 302  # on to the results
-    wait_for(lambda: client.get("/healthz").status_code == 200, 60, "/healthz to recover")
+    wait_for(lambda: client.get("/readyz").status_code == 200, 60, "/readyz to recover")
     worker.stop()
     assert_checked_once({upload.pk}, worker.log, {upload.pk: data})
