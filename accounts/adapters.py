@@ -18,6 +18,14 @@ MFA_EVENTS = {
     "mfa/email/totp_deactivated": "mfa_totp_deactivated",
     "mfa/email/recovery_codes_generated": "mfa_recovery_codes_generated",
 }
+PASSWORD_EVENTS = {
+    "account/email/password_changed": "password_changed",
+    "account/email/password_set": "password_set",
+    "account/email/password_reset": "password_reset",
+    "account/email/email_changed": "email_changed",
+}
+#: Each security change allauth emails the user about, and the audit action that records it.
+NOTIFIED_EVENTS = {**MFA_EVENTS, **PASSWORD_EVENTS}
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -87,10 +95,16 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_notification_mail(
         self, template_prefix: str, user: Any, *args: Any, **kwargs: Any
     ) -> None:
-        """allauth tells the user by email about each security change; the same hook records it."""
-        if template_prefix in MFA_EVENTS:
-            audit_record(action=MFA_EVENTS[template_prefix], actor=user)
+        """allauth tells the user by email about each security change; the same hook records it,
+        with the address it came from."""
+        if template_prefix in NOTIFIED_EVENTS:
+            audit_record(action=NOTIFIED_EVENTS[template_prefix], actor=user, request=self.request)
         super().send_notification_mail(template_prefix, user, *args, **kwargs)
+
+    def send_password_reset_mail(self, user: Any, email: str, context: dict[str, Any]) -> None:
+        """A reset link asked for an account (unknown addresses get no email: settings)."""
+        audit_record(action="password_reset_requested", actor=user, request=self.request)
+        super().send_password_reset_mail(user, email, context)
 
     def logout(self, request: HttpRequest) -> None:
         user = request.user

@@ -4,11 +4,13 @@ and allauth's sign-in, password, email and two-factor forms with NHS.UK labels a
 from typing import Any
 
 from allauth.account import forms as allauth_forms
+from allauth.core import context
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.totp import forms as totp_forms
 from django import forms
 
 from accounts.models import NationalRole
+from audit.services import audit_record
 from organisations.models import Role
 
 
@@ -196,12 +198,33 @@ class ReauthenticateForm(_Reworded, allauth_forms.ReauthenticateForm):
     """The password again, before a sensitive change."""
 
 
-class MfaAuthenticateForm(_Reworded, mfa_forms.AuthenticateForm):
+class _AuditedCode(_Reworded):
+    """A wrong (or refused) two-factor code is recorded in the audit trail, with the address."""
+
+    user: Any
+    during = "sign_in"
+
+    def clean_code(self) -> str:
+        try:
+            return str(super().clean_code())  # type: ignore[misc]
+        except forms.ValidationError as error:
+            audit_record(
+                action="mfa_code_failed",
+                actor=self.user,
+                detail={"during": self.during, "reason": error.code or "incorrect_code"},
+                request=context.request,
+            )
+            raise
+
+
+class MfaAuthenticateForm(_AuditedCode, mfa_forms.AuthenticateForm):
     """The security code after the password, at sign-in."""
 
 
-class MfaReauthenticateForm(_Reworded, mfa_forms.ReauthenticateForm):
+class MfaReauthenticateForm(_AuditedCode, mfa_forms.ReauthenticateForm):
     """The security code again, before a sensitive change."""
+
+    during = "reauthentication"
 
 
 class ActivateTotpForm(_Reworded, totp_forms.ActivateTOTPForm):

@@ -4,6 +4,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from allauth.account.utils import perform_login
+from allauth.mfa.recovery_codes import views as recovery_codes_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,7 @@ from accounts.services import (
     invitation_send,
     invitation_where,
 )
+from audit.services import audit_record
 from organisations.middleware import SESSION_KEY as CURRENT_ORGANISATION_KEY
 from organisations.models import Organisation
 from organisations.selectors import organisation_get
@@ -196,3 +198,28 @@ def revoke_invitation_view(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return redirect("organisations:members", invitation.organisation.ods_code)
     return redirect("national_invitations")
+
+
+def _audited_recovery_codes(allauth_view: Any, action: str) -> Any:
+    """allauth's recovery-code page or download, with each time the codes are shown recorded.
+
+    allauth asks for the password or a code first (a ReauthenticationRequired raised in the view
+    turns into that redirect), so a response that shows codes is a 200 after that.
+    """
+
+    def view(request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = allauth_view(request)
+        if response.status_code == 200 and request.method in {"GET", "HEAD"}:
+            audit_record(action=action, actor=request.user, request=request)
+        return response
+
+    view.__doc__ = allauth_view.__doc__
+    return view
+
+
+view_recovery_codes = _audited_recovery_codes(
+    recovery_codes_views.view_recovery_codes, "mfa_recovery_codes_viewed"
+)
+download_recovery_codes = _audited_recovery_codes(
+    recovery_codes_views.download_recovery_codes, "mfa_recovery_codes_downloaded"
+)

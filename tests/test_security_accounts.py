@@ -300,3 +300,117 @@ def test_mfa_admin_never_shows_the_secret_or_seeds(people, client_for):
         assert page.status_code == 200
         assert TEST_TOTP_SECRET not in html and "fernet:" not in html and "seed" not in html
         assert codes.get_unused_codes()[0] not in html
+
+
+# --- 6. Security events in the audit trail: who, what, when, from where -----------------------
+
+
+def _event(action: str) -> AuditEvent:
+    events = list(AuditEvent.objects.filter(action=action))
+    assert len(events) == 1, (action, [e.action for e in AuditEvent.objects.all()])
+    return events[0]
+
+
+def test_audit_admin_deleting_someones_authenticator_is_recorded(people, client_for):
+    totp = _totp_of(people["reviewer"])
+
+    client_for(people["admin"]).post(f"/admin/mfa/authenticator/{totp.pk}/delete/", {"post": "yes"})
+
+    event = _event("admin.deleted")
+    assert event.actor == people["admin"] and event.ip_address == "127.0.0.1"
+    assert event.object_type == "mfa.authenticator" and event.object_id == str(totp.pk)
+    assert event.detail["user"] == people["reviewer"].email
+    assert event.occurred_at is not None and event.request_id
+
+
+def test_audit_admin_disabling_an_account_and_granting_staff_is_recorded(people, client_for):
+    target = people["analyst"]
+    client = client_for(people["admin"])
+    form = {
+        "email": target.email, "full_name": "Ana Lyst", "is_staff": "on",
+        "last_login_0": "", "last_login_1": "",
+        "date_joined_0": "2026-01-01", "date_joined_1": "09:00:00",
+    }  # fmt: skip
+
+    response = client.post(f"/admin/accounts/user/{target.pk}/change/", form)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    target.refresh_from_db()
+    assert not target.is_active and target.is_staff
+    event = _event("admin.changed")
+    assert event.actor == people["admin"] and event.object_id == str(target.pk)
+    assert event.detail["is_active"] is False and event.detail["is_staff"] is True
+    assert "changes" in event.detail
+
+
+def test_audit_every_admin_model_is_audited():
+    from django.contrib import admin
+
+    from audit.admin import AuditedAdminMixin
+
+    unaudited = [
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if not isinstance(model_admin, AuditedAdminMixin)
+    ]
+
+    assert unaudited == []
+
+
+def test_audit_wrong_totp_code_at_sign_in_is_recorded(people):
+    client = Client(REMOTE_ADDR="192.0.2.7")
+    client.post("/accounts/login/", {"login": people["reviewer"].email, "password": TEST_PASSWORD})
+
+    client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+
+    event = _event("mfa_code_failed")
+    assert event.actor_email == people["reviewer"].email and event.ip_address == "192.0.2.7"
+    assert event.detail["during"] == "sign_in"
+
+
+def test_audit_password_reset_request_reset_and_change_are_recorded(people, mailoutbox):
+    import re
+
+    client = Client()
+    client.post("/accounts/password/reset/", {"email": people["submitter"].email})
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mailoutbox[-1].body)
+    form_page = client.get(link.group(1), follow=True).redirect_chain[-1][0]
+    new = "another-long-passphrase-77"
+    client.post(form_page, {"password1": new, "password2": new})
+    people["submitter"].refresh_from_db()
+    signed_in = Client()
+    signed_in.force_login(people["submitter"])
+    signed_in.post(
+        "/accounts/password/change/",
+        {"oldpassword": new, "password1": TEST_PASSWORD + "x", "password2": TEST_PASSWORD + "x"},
+    )
+
+    for action in ("password_reset_requested", "password_reset", "password_changed"):
+        event = _event(action)
+        assert event.actor == people["submitter"], action
+        assert event.ip_address == "127.0.0.1", action
+
+
+def test_audit_recovery_codes_viewed_and_downloaded_are_recorded(reviewer_with_codes, client_for):
+    from tests.conftest import record_mfa
+
+    client = client_for(reviewer_with_codes)
+    record_mfa(client, reviewer_with_codes, reauthenticated=True)
+
+    client.get("/accounts/2fa/recovery-codes/")
+    client.get("/accounts/2fa/recovery-codes/download/")
+
+    assert _event("mfa_recovery_codes_viewed").actor == reviewer_with_codes
+    assert _event("mfa_recovery_codes_downloaded").ip_address == "127.0.0.1"
+
+
+def test_audit_mfa_removal_is_recorded_with_the_address(people, client_for):
+    from tests.conftest import record_mfa
+
+    client = client_for(people["reviewer"])
+    record_mfa(client, people["reviewer"], reauthenticated=True)
+
+    client.post("/accounts/2fa/totp/deactivate/", {})
+
+    event = _event("mfa_totp_deactivated")
+    assert event.actor == people["reviewer"] and event.ip_address == "127.0.0.1"
