@@ -18,6 +18,8 @@ WALES = "W00"
 ENGLISH_REGIONS = frozenset(Region.values)
 ODS_CODE = re.compile(r"^[A-Z0-9]{3,10}$")
 MAX_BYTES = 20 * 1024 * 1024
+#: The field (0-based) holding "W" for a Welsh organisation in the full ODS layout.
+COUNTRY = 23
 
 # Sector inferred only where the name makes it plain; anything else is left for an admin.
 # Checked in order: the first match wins.
@@ -146,6 +148,8 @@ def parse_ods_register(data: bytes) -> OdsParseResult:
             code = fields[CODE].strip().upper()
             name = " ".join(fields[NAME].split())
             region = fields[REGION].strip().upper()
+            if not region and len(fields) > COUNTRY and fields[COUNTRY].strip().upper() == "W":
+                region = WALES  # older extracts leave a Welsh trust's region empty
             if not ODS_CODE.match(code):
                 row_problems.append(OdsProblem(line, f"ODS code {fields[CODE]!r} is not valid"))
             elif code in first_line:

@@ -13,6 +13,7 @@ from organisations.models import (
 )
 from organisations.names import display_name
 from organisations.ods import OdsRow, infer_sector
+from organisations.successions import Succession
 
 # Copied from the register as they are. The name people read (``name``) follows the register's
 # name (``register_name``) only when that changes, so a correction an admin made is kept.
@@ -182,6 +183,51 @@ def organisation_trust_type_apply(organisation: Organisation, trust_type: str, y
         setattr(organisation, name, values[name])
     if changed:
         organisation.save(update_fields=[*changed, "updated_at"])
+
+
+@dataclass
+class SuccessionReport:
+    linked: int = 0
+    unchanged: int = 0
+    outside_register: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.linked} successions linked, {self.unchanged} already linked, "
+            f"{self.outside_register} with an organisation not in the register skipped"
+        )
+
+
+@transaction.atomic
+def organisation_import_successions(*, rows: list[Succession]) -> SuccessionReport:
+    """Links each successor to its predecessors where both are in the register (idempotent).
+
+    The file covers every kind of organisation since the 1990s; only successions between
+    organisations the portal holds are kept, and links are never removed by an import.
+    """
+    report = SuccessionReport()
+    codes = {row.predecessor for row in rows} | {row.successor for row in rows}
+    known = dict(Organisation.objects.filter(ods_code__in=codes).values_list("ods_code", "pk"))
+    link = Organisation.predecessors.through
+    existing = set(
+        link.objects.filter(from_organisation_id__in=known.values()).values_list(
+            "from_organisation_id", "to_organisation_id"
+        )
+    )
+    new = []
+    for row in rows:
+        successor, predecessor = known.get(row.successor), known.get(row.predecessor)
+        if successor is None or predecessor is None:
+            report.outside_register += 1
+            continue
+        if (successor, predecessor) in existing:
+            report.unchanged += 1
+            continue
+        existing.add((successor, predecessor))
+        new.append(link(from_organisation_id=successor, to_organisation_id=predecessor))
+        report.linked += 1
+    link.objects.bulk_create(new)
+    return report
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,11 @@ from organisations.models import Organisation
 from organisations.ods import parse_ods_register
 from organisations.services import (
     organisation_import_register,
+    organisation_import_successions,
     organisation_import_trust_types,
     organisation_seed_demo,
 )
+from organisations.successions import parse_successions
 from returns.demo import seed_history
 
 
@@ -32,10 +34,16 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("seed_demo only runs with DEBUG on: it must never touch live data.")
-        result = parse_ods_register(_register().read_bytes())
-        if result.problems:
-            raise CommandError(f"The shipped register is damaged: {result.problems[0]}")
-        report = organisation_import_register(rows=result.rows)
+        # The register with closed trusts, so that the history follows mergers (RRP and TAF
+        # report until 2024, their successor G6V2S from 2025).
+        # care-trusts.csv adds the four care trusts ERIC lists that the trust register does not.
+        rows = []
+        for name in ("etr-with-closed.csv", "care-trusts.csv"):
+            result = parse_ods_register(_register(name).read_bytes())
+            if result.problems:
+                raise CommandError(f"The shipped {name} is damaged: {result.problems[0]}")
+            rows.extend(result.rows)
+        report = organisation_import_register(rows=rows)
         types = []
         for name in ("trust_type_lookup.csv", "trust_types.csv"):  # history, then the current
             eric = parse_trust_types(_register(name).read_bytes(), source=f"ERIC ({name})")
@@ -44,16 +52,22 @@ class Command(BaseCommand):
             types.extend(eric.rows)
         latest = {(row.ods_code, row.year): row for row in types}
         trust_types = organisation_import_trust_types(rows=list(latest.values()))
+        successions = parse_successions(_register("succ.csv").read_bytes())
+        if successions.problems:
+            raise CommandError(f"The shipped succ.csv is damaged: {successions.problems[0]}")
+        linked = organisation_import_successions(rows=successions.rows)
         created = organisation_seed_demo()
         users = seed_demo_users()
         history = seed_history(
-            organisations=Organisation.objects.filter(closed_on__isnull=True),
+            # Every organisation, for the years it was open (closed ones until their closure).
+            organisations=Organisation.objects.all(),
             current_year=timezone.localdate().year,
         )
         published = publish_demo_history(before_year=timezone.localdate().year)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Trusts: {report.summary()}. ERIC trust types: {trust_types.summary()}. "
+                f"Successions: {linked.summary()}. "
                 f"Demo ICBs and independent providers: {created} created. "
                 f"Demo users: {users} created. WRES history (synthetic): {history.summary()}. "
                 f"Collections published: {published}."
