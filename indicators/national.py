@@ -134,7 +134,8 @@ def _read_items(
             supplied[item.code] = np.zeros(n, dtype=bool)
             continue
         column = returns[item.code]
-        present = column.notna().to_numpy(dtype=bool)
+        # A copy: for an empty column pandas may hand back a read-only array.
+        present = column.notna().to_numpy(dtype=bool, copy=True)
         if column.dtype == object:
             blank = column.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(bool)
             present &= ~blank

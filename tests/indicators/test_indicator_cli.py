@@ -206,6 +206,23 @@ def test_cli_synth_then_compute_national_csv_and_parquet(tmp_path: Path) -> None
     assert table["i2.adverse_to_bme"].dtype in ("boolean", "bool")
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_cli_compute_national_header_and_no_rows_writes_an_empty_result(
+    tmp_path: Path, suffix: str
+) -> None:
+    # Found in issue 18: a header with no rows exited 2 with "output array is read-only".
+    source = tmp_path / "returns.csv"
+    source.write_text("organisation,year,i2.shortlisted.white,i2.appointed.white\n")
+    out = tmp_path / f"out{suffix}"
+
+    result = run("compute-national", str(source), "-o", str(out))
+
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(out) if suffix == ".csv" else pd.read_parquet(out)
+    assert len(table) == 0
+    assert {"organisation", "year", "i2.rl"} <= set(table.columns)
+
+
 def test_cli_compute_national_empty_cells_are_missing(tmp_path: Path) -> None:
     source = tmp_path / "returns.csv"
     source.write_text(
