@@ -1,5 +1,6 @@
 """Writes about people: invitations (send, revoke, accept), role changes and disabling accounts."""
 
+import datetime
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -21,6 +22,10 @@ from organisations.models import Membership, Organisation, Role
 
 class InvitationError(Exception):
     """An invitation cannot be used or changed; the message says why, in plain words."""
+
+
+class InvitationLimitReached(InvitationError):
+    """The inviter has sent as many invitations as allowed in 24 hours."""
 
 
 def _hash(token: str) -> str:
@@ -71,7 +76,6 @@ def invitation_where(invitation: Invitation) -> str:
     return invitation.organisation.name if invitation.organisation else "NHS England's WRES team"
 
 
-@transaction.atomic
 def invitation_send(
     *,
     invited_by: User,
@@ -86,8 +90,51 @@ def invitation_send(
 
     `accept_url` turns the token into the absolute link to put in the email. Someone who already
     has an account is invited all the same (ADR 0016): the email says so, and they join by
-    signing in through the link, so the role is never added without them knowing.
+    signing in through the link, so the role is never added without them knowing. One person
+    sends at most `WRES_INVITATIONS_PER_DAY` in 24 hours (ADR 0020); a refusal is recorded.
     """
+    try:
+        return _invitation_send(
+            invited_by=invited_by, email=email, organisation=organisation, role=role,
+            national_role=national_role, accept_url=accept_url, request=request,
+        )  # fmt: skip
+    except InvitationLimitReached:
+        # Recorded after the refused transaction has rolled back, so that it stays.
+        audit_record(
+            action="invitation_limit_reached",
+            actor=invited_by,
+            organisation=organisation,
+            detail={"email": email.strip().lower(), "limit": settings.WRES_INVITATIONS_PER_DAY},
+            request=request,
+        )
+        raise
+
+
+def _invitation_limit_check(invited_by: User) -> None:
+    """Refuses a send over the daily limit. The inviter's row is locked, so that two sends at once
+    count each other."""
+    limit = settings.WRES_INVITATIONS_PER_DAY
+    User.objects.select_for_update().filter(pk=invited_by.pk).first()
+    since = timezone.now() - datetime.timedelta(hours=24)
+    if Invitation.objects.filter(invited_by=invited_by, created_at__gte=since).count() >= limit:
+        raise InvitationLimitReached(
+            f"You have sent {limit} invitations in the last 24 hours, which is the most allowed. "
+            "Try again tomorrow, or ask the WRES team at "
+            f"{settings.WRES_SUPPORT_EMAIL} if you need to invite more people today."
+        )
+
+
+@transaction.atomic
+def _invitation_send(
+    *,
+    invited_by: User,
+    email: str,
+    organisation: Organisation | None,
+    role: str,
+    national_role: str,
+    accept_url: Any,
+    request: HttpRequest | None,
+) -> SentInvitation:
     email = email.strip().lower()
     if (organisation is None) == (not national_role) or (organisation and role not in Role.values):
         raise InvitationError("Invite someone either to an organisation role or a national role.")
@@ -108,6 +155,7 @@ def invitation_send(
             f"{email} is already {_with_article(NationalRole(national_role).label)}."
         )
     existing_account = account is not None and account.has_usable_password()
+    _invitation_limit_check(invited_by)
     Invitation.objects.filter(
         email=email, organisation=organisation, accepted_at=None, revoked_at=None
     ).update(revoked_at=timezone.now())
@@ -140,7 +188,9 @@ def invitation_send(
         body=email_render(
             "accounts/email/invitation.txt",
             {
-                "inviter": invited_by.get_full_name(),
+                # Never the inviter's name: they chose it, and it would read as NHS England's
+                # words in an official email. Their sign-in address is checked and theirs.
+                "inviter_email": invited_by.email,
                 "where": invitation_where(invitation),
                 "role": invitation_role_phrase(invitation),
                 "existing_account": existing_account,

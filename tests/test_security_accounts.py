@@ -414,3 +414,66 @@ def test_audit_mfa_removal_is_recorded_with_the_address(people, client_for):
 
     event = _event("mfa_totp_deactivated")
     assert event.actor == people["reviewer"] and event.ip_address == "127.0.0.1"
+
+
+# --- 8. Invitations: a daily limit per inviter, and no inviter-chosen text in the email --------
+
+
+def test_invitation_email_never_carries_the_inviters_chosen_name(
+    people, client_for, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
+):
+    admin = people["admin"]
+    admin.full_name = "URGENT: your NHS account is locked, call 0800 000 0000"
+    admin.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(admin).post(
+            "/accounts/invitations/",
+            {"email": "someone@nhse.test", "national_role": "reviewer"},
+        )
+
+    body = mailoutbox[-1].body
+    assert "URGENT" not in body and "0800" not in body
+    assert admin.email in body
+
+
+def test_invitation_limit_per_inviter_per_day(
+    people, client_for, settings, mailoutbox, eager_tasks, django_capture_on_commit_callbacks
+):
+    from accounts.models import Invitation
+
+    settings.WRES_INVITATIONS_PER_DAY = 2
+    client = client_for(people["admin"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(2):
+            client.post(
+                "/accounts/invitations/", {"email": f"p{n}@nhse.test", "national_role": "reviewer"}
+            )
+        refused = client.post(
+            "/accounts/invitations/", {"email": "p3@nhse.test", "national_role": "reviewer"}
+        )
+
+    assert refused.status_code == 200
+    assert "You have sent 2 invitations in the last 24 hours" in refused.content.decode()
+    assert Invitation.objects.filter(invited_by=people["admin"]).count() == 2
+    assert len(mailoutbox) == 2
+    event = _event("invitation_limit_reached")
+    assert event.actor == people["admin"] and event.detail["email"] == "p3@nhse.test"
+
+
+def test_invitation_limit_counts_only_the_last_24_hours(people, client_for, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.models import Invitation
+
+    settings.WRES_INVITATIONS_PER_DAY = 1
+    client = client_for(people["admin"])
+    client.post("/accounts/invitations/", {"email": "old@nhse.test", "national_role": "reviewer"})
+    Invitation.objects.update(created_at=timezone.now() - datetime.timedelta(hours=25))
+
+    client.post("/accounts/invitations/", {"email": "new@nhse.test", "national_role": "reviewer"})
+
+    assert Invitation.objects.filter(email="new@nhse.test").exists()

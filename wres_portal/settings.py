@@ -316,6 +316,8 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 WRES_SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 WRES_INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+# The most invitations one person may send in 24 hours (ADR 0020).
+WRES_INVITATIONS_PER_DAY = env_int("WRES_INVITATIONS_PER_DAY", 50, minimum=1)
 # The WRES team's address, given wherever a page or email tells someone to contact them.
 WRES_SUPPORT_EMAIL = env_str("WRES_SUPPORT_EMAIL", "england.wres@nhs.net")
 # Data retention (ADR 0012): uploaded files are deleted this many days after upload (a whole
