@@ -5,11 +5,13 @@ from typing import Any
 
 from allauth.account import forms as allauth_forms
 from allauth.core import context
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.totp import forms as totp_forms
 from django import forms
 
 from accounts.models import NationalRole
+from accounts.totp_steps import totp_step_is_new, totp_step_of, totp_step_record
 from audit.services import audit_record
 from organisations.models import Role
 
@@ -205,8 +207,16 @@ class _AuditedCode(_Reworded):
     during = "sign_in"
 
     def clean_code(self) -> str:
+        code = str(self.cleaned_data.get("code", ""))  # type: ignore[attr-defined]
         try:
-            return str(super().clean_code())  # type: ignore[misc]
+            step = totp_step_of(self.user, code)
+            if step is not None and not totp_step_is_new(self.user, step):
+                # A code older than one already used: refused like a wrong one (ADR 0020).
+                raise get_mfa_adapter().validation_error("incorrect_code")
+            accepted = str(super().clean_code())  # type: ignore[misc]
+            if step is not None:
+                totp_step_record(self.user, step)
+            return accepted
         except forms.ValidationError as error:
             audit_record(
                 action="mfa_code_failed",

@@ -477,3 +477,63 @@ def test_invitation_limit_counts_only_the_last_24_hours(people, client_for, sett
     client.post("/accounts/invitations/", {"email": "new@nhse.test", "national_role": "reviewer"})
 
     assert Invitation.objects.filter(email="new@nhse.test").exists()
+
+
+# --- 11. Small points: TOTP steps only move forward, no email to unknown addresses, idle limit -
+
+
+def test_totp_code_of_an_older_step_is_refused_after_a_newer_one_was_used(people):
+    newer, older = totp_now(offset=0), totp_now(offset=-1)
+    first = Client()
+    first.post("/accounts/login/", {"login": people["reviewer"].email, "password": TEST_PASSWORD})
+    first.post("/accounts/2fa/authenticate/", {"code": newer})
+    assert SESSION_KEY in first.session
+
+    second = Client()
+    second.post("/accounts/login/", {"login": people["reviewer"].email, "password": TEST_PASSWORD})
+    refused = second.post("/accounts/2fa/authenticate/", {"code": older})
+
+    assert SESSION_KEY not in second.session
+    assert "The code is not correct" in refused.content.decode()
+    assert _event("mfa_code_failed").detail["during"] == "sign_in"
+
+
+def test_totp_code_of_a_newer_step_is_still_accepted(people):
+    for offset in (0, 1):
+        client = Client()
+        client.post(
+            "/accounts/login/", {"login": people["reviewer"].email, "password": TEST_PASSWORD}
+        )
+        client.post("/accounts/2fa/authenticate/", {"code": totp_now(offset=offset)})
+
+        assert SESSION_KEY in client.session, offset
+
+
+def test_totp_older_step_is_refused_when_confirming_it_is_you(people, client_for):
+    newer, older = totp_now(offset=0), totp_now(offset=-1)
+    client = client_for(people["reviewer"])
+    client.post("/accounts/2fa/reauthenticate/", {"code": newer})
+
+    refused = client.post("/accounts/2fa/reauthenticate/", {"code": older})
+
+    assert refused.status_code == 200 and "The code is not correct" in refused.content.decode()
+
+
+def test_password_reset_for_an_unknown_address_sends_nothing(db, mailoutbox, eager_tasks):
+    response = Client().post("/accounts/password/reset/", {"email": "never.invited@example.test"})
+
+    assert response.status_code == 302
+    assert mailoutbox == []
+
+
+def test_idle_limit_under_a_minute_is_refused_at_start_up(monkeypatch, settings):
+    from django.apps import apps
+    from django.core.exceptions import ImproperlyConfigured
+
+    from tests.test_settings_modes import load_settings
+
+    with pytest.raises(ImproperlyConfigured, match="SESSION_IDLE_SECONDS must be 60 or more"):
+        load_settings(monkeypatch, SESSION_IDLE_SECONDS="30")
+    settings.WRES_SESSION_IDLE_SECONDS = 30
+    with pytest.raises(ImproperlyConfigured, match="would sign out people who are using"):
+        apps.get_app_config("accounts").ready()

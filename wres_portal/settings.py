@@ -274,6 +274,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "WRES portal: "
+# A password reset asked for an address with no account sends nothing (ADR 0020).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # Confirming it's you again: password or two-factor code, never a code by email (ADR 0016).
 ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
 ACCOUNT_RATE_LIMITS = {
@@ -314,7 +316,7 @@ if not WRES_MFA_ENCRYPTION_KEY:
 SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-WRES_SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+WRES_SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 WRES_INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 # The most invitations one person may send in 24 hours (ADR 0020).
 WRES_INVITATIONS_PER_DAY = env_int("WRES_INVITATIONS_PER_DAY", 50, minimum=1)

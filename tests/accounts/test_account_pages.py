@@ -452,10 +452,12 @@ def test_account_pages_password_reset_email_is_the_portals(people, eager_tasks):
     assert "Hello from" not in message.body and "Thank you for using" not in message.body
 
 
-def test_account_pages_reset_for_an_unknown_address_explains_invitations(db, eager_tasks):
-    Client().post("/accounts/password/reset/", {"email": "never.invited@example.nhs.uk"})
+def test_account_pages_reset_for_an_unknown_address_sends_nothing(db, eager_tasks):
+    """An address with no account gets no email (issue 19): the portal is not a way to send
+    official email to any address, nor to learn which addresses have accounts."""
+    response = Client().post(
+        "/accounts/password/reset/", {"email": "never.invited@example.nhs.uk"}, follow=True
+    )
 
-    body = mail.outbox[-1].body
-    assert "sign up" not in body.lower()
-    assert "by invitation" in body
-    assert settings.WRES_SUPPORT_EMAIL in body
+    assert mail.outbox == []
+    assert_portal_page(response, "password reset done, unknown address")
