@@ -197,3 +197,14 @@ def test_the_overview_of_likelihoods_says_where_one_is(published, client):
     content = client.get(reverse("dashboards:national")).content.decode()
 
     assert "The dashed grey line marks 1: equally likely." in content
+
+
+def test_headline_terms_are_defined_where_they_are_used(published, client):
+    national = client.get(reverse("dashboards:national")).content.decode()
+    measure = client.get(reverse("dashboards:measure", args=["recruitment"])).content.decode()
+
+    for content, anchor in ((national, "headline-terms"), (measure, "measure-terms")):
+        assert f'id="{anchor}"' in content
+        for term in ("Inside 0.80 to 1.25", "Significantly adverse", "Percentage points"):
+            assert f"<strong>{term}</strong>" in content
+    assert "Organisations inside 0.80 to 1.25" in national
