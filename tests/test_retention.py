@@ -87,8 +87,16 @@ def page(name: str, upload: Upload) -> str:
 
 
 @pytest.fixture
-def old_uploads(people: dict[str, Any], returns: dict[str, Return]) -> dict[str, Upload]:
-    """Uploads of RJ1 in every state: finished ones old and young, pending ones old."""
+def old_uploads(
+    people: dict[str, Any], returns: dict[str, Return], monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Upload]:
+    """Uploads of RJ1 in every state: finished ones old and young, pending ones old.
+
+    The rejected ones are made as before ADR 0021, when a file that checking refused was kept
+    (databases still hold such files; retention deletes them): since then it is deleted at once
+    (tests/test_security_infra.py).
+    """
+    monkeypatch.setattr("uploads.services.upload_delete_refused_file", lambda **kwargs: False)
     submitter = people["submitter"]
     draft = returns["RJ1"]
     applied = make_upload(draft, submitter, GOOD, days_old=401)

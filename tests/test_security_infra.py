@@ -181,3 +181,123 @@ def test_signed_in_downloads_are_not_limited(settings, people, client_for):
     statuses = {client.get(EXTRACT).status_code for _ in range(3)}
 
     assert 429 not in statuses
+
+
+# -- 4. Upload limits and refused files ------------------------------------------------------
+
+YEAR = 2026
+GOOD = b"item,value\ni2.shortlisted.white,120\ni2.appointed.white,30\n"
+BAD = b"item,value\ni2.shortlisted.white,5\ni2.appointed.white,9\n"  # more appointed: an error
+
+
+@pytest.fixture
+def upload_page(settings, tmp_path, orgs, people, client_for, django_capture_on_commit_callbacks):
+    """RJ1's upload page, files under a temporary folder, and its submitter signed in; each
+    post's check runs (eagerly) once its transaction commits, as in the embedded mode."""
+    from django.urls import reverse
+
+    from tests.submissions.conftest import open_collection
+
+    settings.MEDIA_ROOT = tmp_path
+    open_collection(YEAR)
+    client = client_for(people["submitter"])
+    client.committed = django_capture_on_commit_callbacks
+    return reverse("returns:upload", args=("RJ1", YEAR)), client
+
+
+def _post(client, page, data, name="figures.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with client.committed(execute=True):
+        return client.post(page, {"file": SimpleUploadedFile(name, data, "text/csv")})
+
+
+def _stored_files(root):
+    return sorted(path for path in root.rglob("*") if path.is_file())
+
+
+@pytest.mark.django_db
+def test_a_refused_file_is_deleted_at_once_and_its_problems_kept(upload_page, tmp_path):
+    from uploads.models import Upload, UploadStatus
+
+    page, client = upload_page
+
+    response = _post(client, page, BAD)
+
+    upload = Upload.objects.get()
+    assert response.status_code == 302
+    assert upload.status == UploadStatus.REJECTED and upload.error_count
+    assert upload.file_deleted_at is not None and upload.file_deleted_as_refused
+    assert _stored_files(tmp_path) == []
+    assert upload.result["problems"] and upload.size == len(BAD) and upload.sha256
+    results = client.get(response["Location"], follow=True).content.decode()
+    assert "we deleted it as soon as it was checked" in results
+    assert "i2.appointed.white" in results or "appointed" in results  # the problems stay
+    assert "File deleted when checking refused it" in client.get(page).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_file_without_errors_is_kept(upload_page, tmp_path):
+    from uploads.models import Upload
+
+    page, client = upload_page
+
+    _post(client, page, GOOD)
+
+    assert Upload.objects.get().file_deleted_at is None
+    assert len(_stored_files(tmp_path)) == 1
+
+
+@pytest.mark.django_db
+def test_uploads_past_the_hourly_limit_are_refused_on_the_form_and_store_nothing(
+    upload_page, settings, tmp_path
+):
+    from uploads.models import Upload
+
+    settings.WRES_UPLOADS_PER_HOUR = 2
+    page, client = upload_page
+    for _ in range(2):
+        assert _post(client, page, GOOD).status_code == 302
+
+    response = _post(client, page, GOOD)
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in text
+    assert "has uploaded 2 files in the last hour, the most allowed" in text
+    assert "You can upload again after" in text
+    assert Upload.objects.count() == 2 and len(_stored_files(tmp_path)) == 2
+
+
+@pytest.mark.django_db
+def test_uploads_past_the_storage_quota_are_refused_and_refused_files_do_not_count(
+    upload_page, settings, tmp_path
+):
+    from uploads.models import Upload
+
+    settings.WRES_UPLOAD_QUOTA_BYTES = len(GOOD) + len(BAD)
+    page, client = upload_page
+    assert _post(client, page, BAD).status_code == 302  # refused: deleted, counts for nothing
+    assert _post(client, page, GOOD).status_code == 302
+    assert _post(client, page, BAD).status_code == 302  # fits, then deleted
+
+    response = _post(client, page, GOOD + b"i2.shortlisted.black,1\n")
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "would take it past the limit" in text and "Nothing was stored" in text
+    assert Upload.objects.count() == 3 and len(_stored_files(tmp_path)) == 1
+
+
+@pytest.mark.django_db
+def test_the_upload_page_states_the_limits_and_that_refused_files_are_deleted(
+    upload_page, settings
+):
+    settings.WRES_UPLOADS_PER_HOUR = 20
+    settings.WRES_UPLOAD_QUOTA_BYTES = 200 * 1024 * 1024
+    page, client = upload_page
+
+    text = client.get(page).content.decode()
+
+    assert "A file with errors is deleted as soon as it has been checked" in text
+    assert "can upload 20 files an hour and keep up to 200 MB of files" in text

@@ -23,6 +23,13 @@ class UploadStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+class FileDeletion(models.TextChoices):
+    """Why an upload's stored file was deleted (the row and what checking found stay)."""
+
+    RETENTION = "retention", "Deleted under the retention policy"
+    REFUSED = "refused", "Deleted because checking refused it"
+
+
 class PrivateUploadStorage(FileSystemStorage):
     """Uploaded files under ``MEDIA_ROOT/uploads``, with no URL: they are never served.
 
@@ -89,7 +96,15 @@ class Upload(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="When the retention policy deleted the stored file (the row and result stay).",
+        help_text="When the stored file was deleted (the row and result stay).",
+    )
+    file_deleted_reason = models.CharField(
+        max_length=20,
+        choices=FileDeletion.choices,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Why the stored file was deleted: retention, or refused by the check.",
     )
 
     class Meta:
@@ -107,5 +122,10 @@ class Upload(models.Model):
 
     @property
     def file_is_deleted(self) -> bool:
-        """The stored file was deleted under the retention policy (see `uploads.retention`)."""
+        """The stored file was deleted: refused by the check, or under the retention policy."""
         return self.file_deleted_at is not None
+
+    @property
+    def file_deleted_as_refused(self) -> bool:
+        """The file was deleted as soon as checking refused it (`uploads.retention`)."""
+        return self.file_deleted_reason == FileDeletion.REFUSED

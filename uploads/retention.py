@@ -1,4 +1,5 @@
-"""Upload retention: stored files deleted once the retention period has passed (ADR 0012).
+"""Upload retention: stored files deleted once the retention period has passed (ADR 0012), and
+at once when checking refuses them (ADR 0021).
 
 Only the file goes. The `Upload` row stays, marked with `file_deleted_at`, and so do its checked
 result (parsed values, located problems, changes), the return and its versions. A file is deleted
@@ -23,7 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit.services import audit_record
-from uploads.models import Upload, UploadStatus
+from uploads.models import FileDeletion, Upload, UploadStatus
 from wres_portal.celery import app
 
 logger = logging.getLogger(__name__)
@@ -69,7 +70,9 @@ def upload_delete_file(*, upload_id: int, cutoff: dt.datetime, actor: str = SYST
     now = timezone.now()
     with transaction.atomic():
         claimed = (
-            uploads_past_retention(cutoff=cutoff).filter(pk=upload_id).update(file_deleted_at=now)
+            uploads_past_retention(cutoff=cutoff)
+            .filter(pk=upload_id)
+            .update(file_deleted_at=now, file_deleted_reason=FileDeletion.RETENTION)
         )
         if claimed != 1:
             return False
@@ -90,6 +93,34 @@ def upload_delete_file(*, upload_id: int, cutoff: dt.datetime, actor: str = SYST
         # A missing file is not an error (a run that crashed after deleting it, then rolled back).
         if upload.file.name:
             upload.file.storage.delete(upload.file.name)
+    return True
+
+
+def upload_delete_refused_file(*, upload_id: int) -> bool:
+    """Deletes the stored file of an upload that checking refused (errors), as soon as it is
+    refused. Returns whether it did.
+
+    The row stays with its result (the located problems the page and the CSV report show), its
+    size and SHA-256; only the bytes go, so that refused files neither fill the disk nor count
+    against the organisation's storage (`uploads.services.upload_quota_refusal`). The claim is
+    one conditional UPDATE (still rejected by the check, not discarded, file still there); if
+    deleting the file fails the claim is rolled back and the file stays, counted, until the
+    retention run deletes it.
+    """
+    with transaction.atomic():
+        claimed = Upload.objects.filter(
+            pk=upload_id,
+            status=UploadStatus.REJECTED,
+            error_count__gt=0,
+            decided_at__isnull=True,
+            file_deleted_at__isnull=True,
+        ).update(file_deleted_at=timezone.now(), file_deleted_reason=FileDeletion.REFUSED)
+        if claimed != 1:
+            return False
+        upload = Upload.objects.get(pk=upload_id)
+        if upload.file.name:
+            upload.file.storage.delete(upload.file.name)
+    logger.info("deleted the refused file of upload %s", upload_id)
     return True
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet, Sum
 from django.http import Http404
 
 from organisations.models import Organisation
@@ -66,3 +69,22 @@ def upload_for_return(*, return_: Return, upload_id: int) -> Upload:
     if upload is None:
         raise Http404("No such upload for this return")
     return upload
+
+
+def upload_stored_bytes(*, organisation: Organisation) -> int:
+    """Bytes of the organisation's uploaded files still stored (deleted files do not count)."""
+    total = Upload.objects.filter(
+        organisation=organisation, file_deleted_at__isnull=True
+    ).aggregate(total=Sum("size"))["total"]
+    return int(total or 0)
+
+
+def upload_limits(*, organisation: Organisation) -> dict[str, Any]:
+    """What the upload page tells people about the limits (ADR 0021) and how much is used."""
+    megabyte = 1024 * 1024
+    return {
+        "uploads_per_hour": settings.WRES_UPLOADS_PER_HOUR,
+        "quota_mb": round(settings.WRES_UPLOAD_QUOTA_BYTES / megabyte),
+        "stored_mb": round(upload_stored_bytes(organisation=organisation) / megabyte, 1),
+        "retention_days": settings.WRES_UPLOAD_RETENTION_DAYS,
+    }

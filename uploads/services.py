@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from organisations.models import Organisation
 from returns.exceptions import TransitionNotAllowed, WorkflowError
 from returns.models import Return
 from returns.selectors import return_prefill, return_previous_values
@@ -27,6 +28,8 @@ from returns.services.rows import Actor, audit, user_or_none
 from uploads.checks import check_upload
 from uploads.models import Upload, UploadStatus
 from uploads.parser import parse_upload, sniff
+from uploads.retention import upload_delete_refused_file
+from uploads.selectors import upload_stored_bytes
 from wres_portal.celery import task_named
 
 logger = logging.getLogger(__name__)
@@ -58,12 +61,53 @@ def clean_filename(name: str) -> str:
     return (name or "upload")[:200]
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
+def upload_quota_refusal(*, organisation: Organisation, size: int) -> UploadRefused | None:
+    """Why one more file of ``size`` bytes may not be stored for the organisation, or None.
+
+    At most `WRES_UPLOADS_PER_HOUR` uploads an hour per organisation, and at most
+    `WRES_UPLOAD_QUOTA_BYTES` of stored files per organisation: files deleted (refused by the
+    check, or under the retention policy) no longer count. Call it inside the transaction that
+    stores the file, with the organisation's row locked, so that two uploads at once cannot both
+    pass the last place.
+    """
+    per_hour = settings.WRES_UPLOADS_PER_HOUR
+    quota = settings.WRES_UPLOAD_QUOTA_BYTES
+    hour_ago = timezone.now() - dt.timedelta(hours=1)
+    recent = list(
+        Upload.objects.filter(organisation=organisation, created_at__gte=hour_ago)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:per_hour]
+    )
+    if len(recent) >= per_hour:
+        again = timezone.localtime(recent[-1] + dt.timedelta(hours=1))
+        return UploadRefused(
+            f"{organisation.name} has uploaded {per_hour} files in the last hour, the most "
+            f"allowed. Nothing was stored. You can upload again after {again:%H:%M}.",
+            "upload_rate",
+        )
+    stored = upload_stored_bytes(organisation=organisation)
+    if stored + size > quota:
+        return UploadRefused(
+            f"{organisation.name} already stores {_megabytes(stored)} of uploaded files and this "
+            f"file would take it past the limit of {_megabytes(quota)}. Nothing was stored. "
+            f"Contact the WRES team at {settings.WRES_SUPPORT_EMAIL} for more space.",
+            "upload_quota",
+        )
+    return None
+
+
 def upload_receive(*, return_: Return, actor: Actor, filename: str, data: bytes) -> Upload:
     """Stores an uploaded file unchanged and queues its check (sent once the row is committed).
 
     Refuses at once (`UploadRefused`, nothing stored) what the first bytes and the name show
-    cannot be read: empty, over 5 MB, not .xlsx or .csv, macro-enabled, encrypted. A return that
-    cannot be edited (submitted, accepted) refuses uploads (`TransitionNotAllowed`).
+    cannot be read: empty, over 5 MB, not .xlsx or .csv, macro-enabled, encrypted; and a file
+    past the organisation's hourly number of uploads or its stored bytes
+    (`upload_quota_refusal`). A return that cannot be edited (submitted, accepted) refuses
+    uploads (`TransitionNotAllowed`).
     """
     if not return_.is_editable:
         raise TransitionNotAllowed(
@@ -78,6 +122,11 @@ def upload_receive(*, return_: Return, actor: Actor, filename: str, data: bytes)
     organisation = return_.organisation
     stored_name = f"{organisation.ods_code}/{return_.collection.year}/{uuid.uuid4().hex}.{kind}"
     with transaction.atomic():
+        # Locks the organisation's row until commit: its uploads are counted one at a time.
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        over_limit = upload_quota_refusal(organisation=organisation, size=len(data))
+        if over_limit is not None:
+            raise over_limit
         upload = Upload(
             organisation=organisation,
             wres_return=return_,
@@ -229,6 +278,12 @@ def upload_process(*, upload_id: int, pending_only: bool = False) -> bool:
     )
     if stored:
         logger.info("upload checked", extra={"upload_id": found.pk, "upload_status": status})
+    if stored and status == UploadStatus.REJECTED:
+        # A refused file is never applied: only what checking found is kept (ADR 0021).
+        try:
+            upload_delete_refused_file(upload_id=found.pk)
+        except OSError:  # kept, and counted, until the retention run deletes it
+            logger.exception("could not delete the refused file of upload %s", found.pk)
     return stored == 1
 
 

@@ -24,7 +24,12 @@ from uploads.forms import UploadForm
 from uploads.models import Upload, UploadStatus
 from uploads.parser import MAX_UPLOAD_BYTES
 from uploads.report import problem_report_csv
-from uploads.selectors import upload_for_return, upload_list_for_return, upload_template
+from uploads.selectors import (
+    upload_for_return,
+    upload_limits,
+    upload_list_for_return,
+    upload_template,
+)
 from uploads.services import (
     UploadRefused,
     upload_apply,
@@ -148,6 +153,7 @@ def _upload_start(request: HttpRequest, ods_code: str, year: int) -> HttpRespons
             uploads=upload_list_for_return(return_=return_)[:10],
             template_url=_url("upload_template", return_),
             upload_url=lambda upload: _url("upload_status", return_, upload.pk),
+            **upload_limits(organisation=return_.organisation),
         ),
     )
 
@@ -364,10 +370,14 @@ def upload_recheck_view(
     return_ = _editable_return(request, ods_code, year)
     upload = upload_for_return(return_=return_, upload_id=upload_id)
     if upload.file_is_deleted:
+        why = (
+            "as soon as checking refused it"
+            if upload.file_deleted_as_refused
+            else "under the retention policy"
+        )
         messages.error(
             request,
-            "This file was deleted under the retention policy, so it cannot be checked again. "
-            "Upload it again instead.",
+            f"This file was deleted {why}, so it cannot be checked again. Upload it again instead.",
         )
         return redirect(_url("upload_results", return_, upload.pk))
     try:

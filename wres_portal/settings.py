@@ -467,3 +467,8 @@ WRES_READINESS_CACHE_SECONDS = env_int("WRES_READINESS_CACHE_SECONDS", 5, minimu
 # this many per window of seconds per client address, then 429 saying how long to wait.
 WRES_DOWNLOAD_RATE_LIMIT = env_int("WRES_DOWNLOAD_RATE_LIMIT", 20, minimum=1)
 WRES_DOWNLOAD_RATE_WINDOW = env_int("WRES_DOWNLOAD_RATE_WINDOW", 600, minimum=1)
+# Uploads per organisation (ADR 0021): at most this many an hour, and at most this many MB of
+# stored files (a file with errors is deleted once checked and no longer counts). A template
+# is well under 1 MB and a file at most 5 MB.
+WRES_UPLOADS_PER_HOUR = env_int("WRES_UPLOADS_PER_HOUR", 20, minimum=1)
+WRES_UPLOAD_QUOTA_BYTES = env_int("WRES_UPLOAD_QUOTA_MB", 200, minimum=5) * 1024 * 1024
