@@ -13,6 +13,7 @@ RUN pip install --no-cache-dir "uv==0.13.9" && uv sync --frozen --no-dev --no-ca
 COPY . .
 COPY --from=assets /app/static/vendor static/vendor
 RUN DEBUG=false SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only ALLOWED_HOSTS=build \
+    WRES_MFA_ENCRYPTION_KEY=YnVpbGQtb25seS1ub3Qtc2VjcmV0LWJ1aWxkLW9ubHk= \
     python manage.py collectstatic --no-input \
     && useradd --system --uid 1000 wres && mkdir -p /app/var && chown wres /app/var
 USER wres

@@ -8,6 +8,7 @@ CSV output) and production settings (``bench/load_settings.py``) on 127.0.0.1.
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
 import json
 import os
@@ -51,6 +52,7 @@ def environment(args: argparse.Namespace, *, name: str) -> dict[str, str]:
         REDIS_URL=f"redis://127.0.0.1:6379/{args.redis_db}",
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(60),
+        WRES_MFA_ENCRYPTION_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="false",
         MEDIA_ROOT=str(folder / "media"),

@@ -101,6 +101,7 @@ def portal(own_cluster: OwnCluster, own_redis: OwnRedis) -> Iterator[str]:
         "DJANGO_SETTINGS_MODULE": "wres_portal.settings_test",
         "DEBUG": "false",
         "SECRET_KEY": "faults-" + uuid.uuid4().hex * 2,
+        "WRES_MFA_ENCRYPTION_KEY": "ZmF1bHRzLXRlc3Qta2V5LW9ubHktMzItYnl0ZXMhISE=",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": own_cluster.url,
