@@ -47,3 +47,37 @@ def test_session_cookie_is_secure_and_http_only(client, settings, people):
 
     session = client.cookies["sessionid"]
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
+
+
+# -- Issue 19 finding 9: nothing shown to a signed-in person is cached (ADR 0021) ---------------
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        ("submitter", "/returns/"),
+        ("submitter", "/returns/RJ1/2026/"),
+        ("submitter", "/returns/RJ1/2026/template.xlsx"),  # a file made for this person
+        ("approver", "/organisations/RJ1/members/"),
+        ("admin", "/audit/"),
+        ("admin", "/audit/events.csv"),
+        ("submitter", "/"),  # a public page, signed in: it still names the person
+        ("submitter", "/no-such-page/"),
+    ],
+)
+def test_every_response_to_a_signed_in_person_is_no_store_private(client_for, people, role, path):
+    from tests.submissions.conftest import open_collection
+
+    open_collection(2026)
+    response = client_for(people[role]).get(path)
+
+    directives = {part.strip() for part in response.headers["Cache-Control"].split(",")}
+    assert {"no-store", "private"} <= directives, (path, response.status_code)
+    assert "public" not in directives and "Expires" not in response.headers
+
+
+@pytest.mark.parametrize("path", ["/", "/organisations/", "/data/", "/accessibility/"])
+def test_public_pages_for_anonymous_visitors_keep_their_caching(client, path):
+    response = client.get(path)
+
+    assert "no-store" not in response.headers.get("Cache-Control", "")
