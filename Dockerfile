@@ -18,4 +18,4 @@ RUN DEBUG=false SECRET_KEY=build-only-not-secret-build-only-not-secret-build-onl
     && useradd --system --uid 1000 wres && mkdir -p /app/var && chown wres /app/var
 USER wres
 EXPOSE 8000
-CMD ["gunicorn", "wres_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "wres_portal.wsgi", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -301,3 +301,52 @@ def test_the_upload_page_states_the_limits_and_that_refused_files_are_deleted(
 
     assert "A file with errors is deleted as soon as it has been checked" in text
     assert "can upload 20 files an hour and keep up to 200 MB of files" in text
+
+
+# -- 11. No Server header from gunicorn ---------------------------------------------------------
+
+
+def test_gunicorn_with_the_portals_config_sends_no_server_header(tmp_path):
+    """Starts gunicorn as the Dockerfile does (config file from the working folder) and asks
+    for /healthz; the only server identification that was sent was gunicorn's own header."""
+    import http.client
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    } | {"SQLITE_PATH": str(tmp_path / "db.sqlite3"), "MEDIA_ROOT": str(tmp_path / "media")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "wres_portal.wsgi", "--config", "gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/healthz")
+                response = connection.getresponse()
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()[-2000:]
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        headers = {name.lower() for name, _ in response.getheaders()}
+        assert response.status == 200 and response.read() == b'{"status": "ok"}'
+        assert "server" not in headers
+        assert "date" in headers  # gunicorn's other default headers are still sent
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
