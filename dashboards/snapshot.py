@@ -148,6 +148,13 @@ def _headline_figures(ctx: _Context, m: Measure) -> list[dict[str, Any]]:
         reporting = {str(y): _value(rows[y], "i9.orgs_reporting") for y in ctx.years}
         add("none", "Organisations with no BME voting board member", "count", none, of=reporting)
         add("three", "Organisations with three or more", "count", three, of=reporting)
+        board = {str(y): _value(rows[y], "i9.orgs_reporting_board") for y in ctx.years}
+        no_member = {y: _value(rows[y], "i9.orgs_no_bme_member") for y in ctx.years}
+        three_members = {y: _value(rows[y], "i9.orgs_three_plus_bme_members") for y in ctx.years}
+        add("none_any", "Organisations with no BME board member at all", "count", no_member,
+            of=board)  # fmt: skip
+        add("three_any", "Organisations with three or more BME board members", "count",
+            three_members, of=board)  # fmt: skip
     else:
         add("value", "National share", "percent", values)
     return figures

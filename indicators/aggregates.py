@@ -35,7 +35,9 @@ def aggregate(
     counts it is itself judged on (two years where pooled). Alongside are counts of
     organisations: with a relative likelihood, outside the range, significantly adverse
     (adverse to BME and interval wholly above 1), reporting board figures, with no BME voting
-    board member, and with three or more.
+    board member, and with three or more; and the same for any board member (executive or
+    non-executive, voting or not: ``i9.orgs_no_bme_member``, ``i9.orgs_three_plus_bme_members``),
+    as NHS England's reports count them.
     """
     names = list(by)
     missing = [name for name in names if name not in returns.columns]
@@ -77,6 +79,11 @@ def contributions(returns: pd.DataFrame, *, config: Config = DEFAULT_CONFIG) -> 
             ],
         )
     add("voting", [v[f"i9.voting.{e}"] for e in ETHNICITIES])
+    # The whole board (executive and non-executive members, voting or not).
+    add(
+        "board",
+        [_sum(v[f"i9.{role}.{e}"] for role in ("executive", "non_executive")) for e in ETHNICITIES],
+    )
     for spec in LIKELIHOODS:
         k = spec.indicator
         sets = {f"i{k}": result.counts[k]}
@@ -96,6 +103,10 @@ def contributions(returns: pd.DataFrame, *, config: Config = DEFAULT_CONFIG) -> 
     parts["i9.orgs_reporting"] = (~np.isnan(bme_voting)).astype(np.float64)
     parts["i9.orgs_no_bme_voting"] = (bme_voting == 0).astype(np.float64)
     parts["i9.orgs_three_plus_bme_voting"] = (bme_voting >= 3).astype(np.float64)
+    bme_board = parts["board.bme"]
+    parts["i9.orgs_reporting_board"] = (~np.isnan(bme_board)).astype(np.float64)
+    parts["i9.orgs_no_bme_member"] = (bme_board == 0).astype(np.float64)
+    parts["i9.orgs_three_plus_bme_members"] = (bme_board >= 3).astype(np.float64)
     return pd.DataFrame(parts, index=returns.index)
 
 
@@ -115,6 +126,7 @@ def _figures(sums: pd.DataFrame, config: Config) -> pd.DataFrame:
             ("vsm", "i1.vsm.bme_pct"),
             ("senior", "i1.senior.bme_pct"),
             ("voting", "i9.voting.bme_pct"),
+            ("board", "i9.board.bme_pct"),
         ):
             counts = [_whole(group[f"{name}.{eth}"]) for eth in ETHNICITIES]
             total = None if None in counts else sum(c for c in counts if c is not None)
@@ -140,7 +152,14 @@ def _figures(sums: pd.DataFrame, config: Config) -> pd.DataFrame:
                 row["i3.rl_current"] = relative_likelihood(ca, cn1, cc, cn2, config).rl
             for count in ("orgs_with_rl", "orgs_outside_range", "orgs_significantly_adverse"):
                 row[f"i{k}.{count}"] = _whole(group[f"i{k}.{count}"]) or 0
-        for count in ("orgs_reporting", "orgs_no_bme_voting", "orgs_three_plus_bme_voting"):
+        for count in (
+            "orgs_reporting",
+            "orgs_no_bme_voting",
+            "orgs_three_plus_bme_voting",
+            "orgs_reporting_board",
+            "orgs_no_bme_member",
+            "orgs_three_plus_bme_members",
+        ):
             row[f"i9.{count}"] = _whole(group[f"i9.{count}"]) or 0
         rows.append(row)
     out = pd.DataFrame(rows, index=sums.index)

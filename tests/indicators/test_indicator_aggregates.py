@@ -75,6 +75,26 @@ def test_aggregate_counts_boards_without_and_with_three_bme_members(
     assert national.loc[2023, "i9.voting.bme_pct"] == pytest.approx(100 * 3 / 21)
 
 
+def test_aggregate_counts_boards_by_any_member_as_the_national_reports_do(
+    valid_return: ReturnFactory,
+) -> None:
+    frame = _frame(valid_return)
+    # A: no BME voting member but one BME non-executive (voting or not, a board member).
+    frame.loc[0, ["i9.executive.bme", "i9.non_executive.bme"]] = [0, 1]
+    frame.loc[1, ["i9.executive.bme", "i9.non_executive.bme"]] = [3, 2]
+    national = aggregate(frame).set_index("year")
+
+    assert national.loc[2023, "i9.orgs_reporting_board"] == 2
+    assert national.loc[2023, "i9.orgs_no_bme_member"] == 0
+    assert national.loc[2023, "i9.orgs_three_plus_bme_members"] == 1
+    assert national.loc[2023, "i9.orgs_no_bme_voting"] == 1
+    board = frame.loc[:1, [f"i9.{r}.{e}" for r in ("executive", "non_executive")
+                           for e in ("white", "bme", "unknown")]]  # fmt: skip
+    assert national.loc[2023, "i9.board.bme_pct"] == pytest.approx(
+        100 * 6 / board.to_numpy(dtype=float).sum()
+    )
+
+
 def test_aggregate_by_caller_supplied_columns(valid_return: ReturnFactory) -> None:
     groups = aggregate(_frame(valid_return), by=("year", "region"))
     assert list(groups.columns[:3]) == ["year", "region", "organisations"]
