@@ -128,10 +128,12 @@ def test_a_missing_file_is_a_clear_error(register, tmp_path):
         call_command("import_trust_types", str(tmp_path / "nope.csv"))
 
 
-def test_an_admin_corrects_a_trust_type_audited_and_imports_keep_it(register, client, make_user):
+def test_an_admin_corrects_a_trust_type_audited_and_imports_keep_it(
+    register, client_for, make_user
+):
     call_command("import_trust_types", str(CURRENT))
     admin = make_user("admin@nhs.test", national_role="admin")
-    client.force_login(admin)
+    client = client_for(admin)  # signed in with the second factor, as the admin requires
     organisation = Organisation.objects.get(ods_code="RV3")
     url = f"/admin/organisations/organisation/{organisation.pk}/change/"
     page = client.get(url)
