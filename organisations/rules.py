@@ -54,10 +54,10 @@ is_member = _has_role(Role.SUBMITTER, Role.APPROVER, Role.VIEWER)
 is_editor = _has_role(Role.SUBMITTER, Role.APPROVER)
 is_approver = _has_role(Role.APPROVER)
 
-# An organisation's own data (returns, uploads, history).
-rules.add_perm(
-    "organisations.view_organisation_data", is_member | is_reviewer | is_analyst | is_national_admin
-)
+# An organisation's own data (returns, uploads, history): its members, and the national team
+# who review it. Analysts work with published figures only (ADR 0022): no drafts, no
+# unpublished returns.
+rules.add_perm("organisations.view_organisation_data", is_member | is_reviewer | is_national_admin)
 rules.add_perm("organisations.edit_return", is_editor)
 rules.add_perm("organisations.submit_return", is_approver)
 rules.add_perm("organisations.invite_member", is_approver | is_national_admin)

@@ -14,13 +14,14 @@ MATRIX = {
     "/privacy/": PUBLIC,
     "/organisations/": PUBLIC,
     "/organisations/RJ1/": PUBLIC,
+    # Analysts see published figures only (ADR 0022): an organisation's own pages are not theirs.
     "/organisations/RJ1/members/": {
         "anonymous": 302, "submitter": 403, "approver": 200, "viewer": 403,
-        "reviewer": 403, "analyst": 403, "admin": 200, "nobody": 404,
+        "reviewer": 403, "analyst": 404, "admin": 200, "nobody": 404,
     },
     "/organisations/RJ3/members/": {
         "anonymous": 302, "submitter": 404, "approver": 404, "viewer": 404,
-        "reviewer": 403, "analyst": 403, "admin": 200, "nobody": 404,
+        "reviewer": 403, "analyst": 404, "admin": 200, "nobody": 404,
     },
     "/accounts/invitations/": {
         "anonymous": 302, "submitter": 403, "approver": 403, "viewer": 403,
