@@ -59,6 +59,7 @@ ACTIONS: Final[tuple[AuditAction, ...]] = (
     AuditAction("upload.applied", "Upload applied to the return"),
     AuditAction("upload.discarded", "Upload discarded"),
     AuditAction("upload.file_deleted", "Uploaded file deleted after the retention period"),
+    AuditAction("upload.refused_file_deleted", "Refused upload's file deleted"),
     AuditAction("survey.loaded", "NHS Staff Survey results loaded"),
     # Review
     AuditAction("review.assigned", "Reviewer assigned"),

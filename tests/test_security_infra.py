@@ -234,6 +234,10 @@ def test_a_refused_file_is_deleted_at_once_and_its_problems_kept(upload_page, tm
     assert "we deleted it as soon as it was checked" in results
     assert "i2.appointed.white" in results or "appointed" in results  # the problems stay
     assert "File deleted when checking refused it" in client.get(page).content.decode()
+    from audit.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="upload.refused_file_deleted")
+    assert event.detail["sha256"] == upload.sha256 and event.detail["errors"] == upload.error_count
 
 
 @pytest.mark.django_db

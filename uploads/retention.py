@@ -117,7 +117,18 @@ def upload_delete_refused_file(*, upload_id: int) -> bool:
         ).update(file_deleted_at=timezone.now(), file_deleted_reason=FileDeletion.REFUSED)
         if claimed != 1:
             return False
-        upload = Upload.objects.get(pk=upload_id)
+        upload = Upload.objects.select_related("organisation", "wres_return").get(pk=upload_id)
+        audit_record(
+            action="upload.refused_file_deleted",
+            system_actor="upload check",
+            target=upload,
+            detail={
+                "filename": upload.original_filename,
+                "size": upload.size,
+                "sha256": upload.sha256,
+                "errors": upload.error_count,
+            },
+        )
         if upload.file.name:
             upload.file.storage.delete(upload.file.name)
     logger.info("deleted the refused file of upload %s", upload_id)
