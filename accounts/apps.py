@@ -8,11 +8,15 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
+        from allauth.mfa.signals import authenticator_added
         from django.conf import settings
         from django.core.exceptions import ImproperlyConfigured
 
         from accounts.mfa_crypto import mfa_fernet
         from accounts.middleware import LAST_SEEN_GRANULARITY
+        from accounts.signals import fresh_totp_counts_as_confirming
+
+        authenticator_added.connect(fresh_totp_counts_as_confirming, dispatch_uid="fresh_totp")
 
         # A missing or malformed two-factor key stops the start, not a sign-in later.
         mfa_fernet()
