@@ -490,7 +490,10 @@ def protect_groupings(
                     continue
                 bits = members.get((name, key), 0)
                 if bits:
-                    found.append(_Group(name, row, bits, _hidden_counts(mask, row)))
+                    hidden = _hidden_counts(mask, row)
+                    if hidden:  # a group is published whole or hidden whole in what follows
+                        _hide_counts(mask, row)
+                    found.append(_Group(name, row, bits, hidden))
         groups[int(year_key)] = found  # type: ignore[call-overload]
     for found in groups.values():
         changed = True
