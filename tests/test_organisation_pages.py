@@ -154,3 +154,14 @@ def test_privacy_notice_states_the_retention_periods_in_force(client, settings):
 
     assert "deleted 123 days after they were uploaded" in page
     assert "not been used for 45 days is disabled" in page
+
+
+def test_privacy_notice_names_every_cookie_the_return_contacts_and_how_long_addresses_stay(
+    client,
+):
+    # Issue 19, finding 11: the messages cookie, return contact details and IP retention.
+    page = client.get("/privacy/").content.decode()
+
+    assert "carries a short message to the next page" in page
+    assert "the contact for each return" in page
+    assert "including the network address each action came from" in page
