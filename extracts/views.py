@@ -5,7 +5,13 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -15,6 +21,7 @@ from audit.services import audit_record
 from extracts import writers
 from extracts.api import api, rate_limit
 from extracts.api_docs import api_docs
+from extracts.built import ExtractBeingBuilt, extract_path
 from extracts.release import release_open
 from extracts.selectors import publication_history
 from wres_portal.ratelimits import limit_anonymous_downloads
@@ -88,11 +95,14 @@ def dictionary_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@limit_anonymous_downloads  # each is built on request (seconds of a worker): ADR 0021
+@limit_anonymous_downloads  # the first request for a file builds it (seconds): ADR 0021
 def extract_view(
     request: HttpRequest, period: str, shape: str, fmt: str
-) -> HttpResponse | StreamingHttpResponse:
-    """One extract: ``period`` is a year or ``all``; ``shape`` wide or long; ``fmt`` csv or xlsx."""
+) -> HttpResponse | FileResponse:
+    """One extract: ``period`` is a year or ``all``; ``shape`` wide or long; ``fmt`` csv or xlsx.
+
+    Served from the file built for the current release by the first request that asked for it
+    (:mod:`extracts.built`), so a release's files are built once, not for every download."""
     release = release_open()
     if release is None or shape not in SHAPES or fmt not in FORMATS:
         raise Http404("No such extract")
@@ -111,20 +121,37 @@ def extract_view(
             detail={"period": period, "shape": shape, "format": fmt},
             request=request,
         )
-    batches = release.batches(years=years, suppressed=not unsuppressed)
     suffix = "-unsuppressed" if unsuppressed else ""
     filename = f"wres-{period}-{shape}{suffix}.{fmt}"
-    response: HttpResponse | StreamingHttpResponse
-    if fmt == "csv":
-        stream = writers.wide_csv(batches) if shape == "wide" else writers.long_csv(batches)
-        response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
-    else:
-        path = writers.xlsx_file(batches, long=shape == "long")
-        response = StreamingHttpResponse(
-            writers.file_chunks(path),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    try:
+        handle = None
+        for _ in range(2):  # a new release may remove an old file between finding and opening it
+            path = extract_path(
+                release, period=period, years=years, shape=shape, fmt=fmt,
+                unsuppressed=unsuppressed,
+            )  # fmt: skip
+            try:
+                handle = path.open("rb")
+                break
+            except FileNotFoundError:
+                continue
+        if handle is None:
+            raise ExtractBeingBuilt(retry_after=30)
+    except ExtractBeingBuilt as busy:
+        wait = render(
+            request,
+            "extracts/being_built.jinja",
+            {"retry_after": busy.retry_after, "filename": filename},
+            status=503,
         )
-        response["Content-Length"] = str(path.stat().st_size)
+        wait["Retry-After"] = str(busy.retry_after)
+        return wait
+    content_type = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = FileResponse(handle, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     if unsuppressed:
         response["Cache-Control"] = "private, no-store"
