@@ -87,7 +87,7 @@ def extract_path(
         return path
     directory.mkdir(parents=True, exist_ok=True)
     lock = path.with_name(path.name + ".lock")
-    deadline = time.monotonic() + float(getattr(settings, "WRES_EXTRACT_BUILD_WAIT_SECONDS", 30))
+    deadline = time.monotonic() + settings.WRES_EXTRACT_BUILD_WAIT_SECONDS
     while True:
         descriptor = _take_lock(lock)
         if descriptor is not None:

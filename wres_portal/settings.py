@@ -464,9 +464,11 @@ parse_trusted_proxies(WRES_TRUSTED_PROXIES)  # a typo stops the portal starting,
 # /readyz (database, cache, broker, worker) works its answer out at most once per this many
 # seconds in each web process; /healthz (liveness) checks nothing (ADR 0021).
 WRES_READINESS_CACHE_SECONDS = env_int("WRES_READINESS_CACHE_SECONDS", 5, minimum=0)
-# Anonymous downloads of published extracts (/data/wres-*.csv|xlsx, rebuilt on each request):
+# Anonymous downloads of published extracts (/data/wres-*.csv|xlsx, each built once per release):
 # this many per window of seconds per client address, then 429 saying how long to wait.
 WRES_DOWNLOAD_RATE_LIMIT = env_int("WRES_DOWNLOAD_RATE_LIMIT", 20, minimum=1)
+# How long a download waits for another request building the same extract file (ADR 0021).
+WRES_EXTRACT_BUILD_WAIT_SECONDS = env_int("WRES_EXTRACT_BUILD_WAIT_SECONDS", 30, minimum=0)
 WRES_DOWNLOAD_RATE_WINDOW = env_int("WRES_DOWNLOAD_RATE_WINDOW", 600, minimum=1)
 # Uploads per organisation (ADR 0021): at most this many an hour, and at most this many MB of
 # stored files (a file with errors is deleted once checked and no longer counts). A template
