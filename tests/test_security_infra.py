@@ -191,9 +191,11 @@ BAD = b"item,value\ni2.shortlisted.white,5\ni2.appointed.white,9\n"  # more appo
 
 
 @pytest.fixture
-def upload_page(settings, tmp_path, orgs, people, client_for, django_capture_on_commit_callbacks):
+def upload_page(
+    settings, tmp_path, orgs, people, client_for, django_capture_on_commit_callbacks, eager_tasks
+):
     """RJ1's upload page, files under a temporary folder, and its submitter signed in; each
-    post's check runs (eagerly) once its transaction commits, as in the embedded mode."""
+    post's check runs (eagerly, in either mode) once its transaction commits."""
     from django.urls import reverse
 
     from tests.submissions.conftest import open_collection
