@@ -59,6 +59,10 @@ def organisation_detail_view(request: HttpRequest, ods_code: str) -> HttpRespons
             "organisation": organisation,
             "parent_icb": organisation_parent_icb(organisation),
             "profile": profile_for_user(organisation=organisation, user=request.user),
+            # Approvers (and national admins) manage the organisation's members from here.
+            "can_manage_members": request.user.has_perm(
+                "organisations.invite_member", organisation
+            ),
         },
     )
 

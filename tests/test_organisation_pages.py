@@ -165,3 +165,17 @@ def test_privacy_notice_names_every_cookie_the_return_contacts_and_how_long_addr
     assert "carries a short message to the next page" in page
     assert "the contact for each return" in page
     assert "including the network address each action came from" in page
+
+
+def test_approvers_and_admins_find_the_members_page_from_the_organisation_page(people, client_for):
+    # Issue 14 left this: an approver had no way to the members page but typing its address.
+    link = 'href="/organisations/RJ1/members/"'
+
+    def page(role, code="RJ1"):
+        return client_for(people.get(role)).get(f"/organisations/{code}/").content.decode()
+
+    assert link in page("approver")
+    assert link in page("admin")
+    for role in ("anonymous", "submitter", "viewer", "reviewer", "analyst"):
+        assert link not in page(role), role
+    assert "/organisations/RJ3/members/" not in page("approver", "RJ3")
