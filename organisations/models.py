@@ -117,6 +117,7 @@ class Organisation(models.Model):
         max_length=20,
         choices=TrustType.choices,
         blank=True,
+        db_default="",  # rows written by code from before the column keep working
         help_text="ERIC's trust type, for NHS trusts (the latest year known); sets the sector.",
     )
     trust_type_year = models.PositiveSmallIntegerField(
@@ -125,7 +126,9 @@ class Organisation(models.Model):
         help_text="The financial year of the trust type, by its first year (2023: 2023/24).",
     )
     trust_type_set_by_admin = models.BooleanField(
-        default=False, help_text="Set when an admin corrected the trust type; imports keep it."
+        default=False,
+        db_default=False,
+        help_text="Set when an admin corrected the trust type; imports keep it.",
     )
     region = models.CharField("NHS England region", max_length=3, choices=Region.choices)
     parent_icb_code = models.CharField("ICB code", max_length=10, blank=True)
