@@ -306,7 +306,7 @@ def test_fuzz_structured_workbooks_give_only_located_problems(edits: list[Any]) 
     for edit in edits:
         try:
             _apply(book, edit)
-        except (KeyError, ValueError, TypeError, IndexError):
+        except Exception:  # openpyxl raises many kinds here (TokenizerError, AttributeError...)
             continue  # the edit no longer applies (its sheet or name is gone) or openpyxl refuses
     try:
         data = save(book)
