@@ -165,7 +165,7 @@ def test_backup_and_restore_round_trip_gives_back_every_row_and_file(
     after = dumpdata(scratch_database)
     assert after == before
     models = {row["model"] for row in after}
-    assert {"submissions.return", "submissions.returnversion", "uploads"} <= models
+    assert {"returns.return", "returns.returnversion", "uploads.upload"} <= models
     assert files_under(restored_media / "uploads") == files_before
     for upload in Upload.objects.all():
         assert files_before[upload.file.name] == upload.sha256
