@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from organisations.models import TrustType
-from organisations.ods import MAX_BYTES, OdsProblem, decode_text
+from organisations.ods import OdsProblem, csv_text
 
 #: ERIC's own words for each trust type.
 ERIC_TYPES: Final[dict[str, str]] = {
@@ -79,16 +79,9 @@ def parse_trust_types(data: bytes, *, source: str = "") -> TrustTypeParse:
 
     ``source`` names the file for the by-year layout (which has no source column).
     """
-    if not data.strip():
-        return TrustTypeParse([], [OdsProblem(0, "the file is empty")])
-    if len(data) > MAX_BYTES:
-        return TrustTypeParse([], [OdsProblem(0, "the file is larger than 20 MB")])
-    text, problem = decode_text(data)
+    text, problem = csv_text(data)
     if text is None:
         return TrustTypeParse([], [problem] if problem else [])
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        return TrustTypeParse([], [OdsProblem(line, "the file contains a null byte")])
     rows: list[TrustTypeRow] = []
     problems: list[OdsProblem] = []
     seen: dict[tuple[str, int], tuple[int, str]] = {}

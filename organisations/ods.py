@@ -113,18 +113,35 @@ def decode_text(data: bytes) -> tuple[str | None, OdsProblem | None]:
         )
 
 
-def parse_ods_register(data: bytes) -> OdsParseResult:
-    """Every row of the register, or the problems that stop it being loaded (all of them)."""
+def csv_text(data: bytes) -> tuple[str | None, OdsProblem | None]:
+    """A reference file's text, or the one problem that stops it being read at all (empty, over
+    20 MB, not UTF-8, a null byte); shared by the register, ERIC and successions readers."""
     if not data.strip():
-        return OdsParseResult([], [OdsProblem(0, "the file is empty")])
+        return None, OdsProblem(0, "the file is empty")
     if len(data) > MAX_BYTES:
-        return OdsParseResult([], [OdsProblem(0, "the file is larger than 20 MB")])
+        return None, OdsProblem(0, "the file is larger than 20 MB")
     text, problem = decode_text(data)
     if text is None:
-        return OdsParseResult([], [problem] if problem else [])
+        return None, problem
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        return OdsParseResult([], [OdsProblem(line, "the file contains a null byte")])
+        return None, OdsProblem(line, "the file contains a null byte")
+    return text, None
+
+
+def refusal(name: str, problems: list[OdsProblem], shown: int = 20) -> str:
+    """What a load command says when it refuses a file: each problem (the first ``shown``)."""
+    lines = [str(problem) for problem in problems[:shown]]
+    if len(problems) > shown:
+        lines.append(f"... and {len(problems) - shown} more")
+    return f"{name} was not loaded, nothing was changed:\n  " + "\n  ".join(lines)
+
+
+def parse_ods_register(data: bytes) -> OdsParseResult:
+    """Every row of the register, or the problems that stop it being loaded (all of them)."""
+    text, problem = csv_text(data)
+    if text is None:
+        return OdsParseResult([], [problem] if problem else [])
 
     rows: list[OdsRow] = []
     problems: list[OdsProblem] = []

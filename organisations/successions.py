@@ -8,7 +8,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
-from organisations.ods import MAX_BYTES, ODS_CODE, OdsProblem, decode_text
+from organisations.ods import ODS_CODE, OdsProblem, csv_text
 
 MIN_FIELDS = 4
 
@@ -29,16 +29,9 @@ class SuccessionParse:
 
 def parse_successions(data: bytes) -> SuccessionParse:
     """Every succession in the file, or every problem that stops it being loaded."""
-    if not data.strip():
-        return SuccessionParse([], [OdsProblem(0, "the file is empty")])
-    if len(data) > MAX_BYTES:
-        return SuccessionParse([], [OdsProblem(0, "the file is larger than 20 MB")])
-    text, problem = decode_text(data)
+    text, problem = csv_text(data)
     if text is None:
         return SuccessionParse([], [problem] if problem else [])
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        return SuccessionParse([], [OdsProblem(line, "the file contains a null byte")])
     rows: list[Succession] = []
     problems: list[OdsProblem] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from organisations.models import OrganisationType
-from organisations.ods import parse_ods_register
+from organisations.ods import parse_ods_register, refusal
 from organisations.services import organisation_import_register
 
 MAX_PROBLEMS_SHOWN = 20
@@ -33,12 +33,6 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from None
         result = parse_ods_register(data)
         if result.problems:
-            shown = [str(problem) for problem in result.problems[:MAX_PROBLEMS_SHOWN]]
-            more = len(result.problems) - len(shown)
-            if more:
-                shown.append(f"... and {more} more")
-            raise CommandError(
-                f"{path.name} was not loaded, nothing was changed:\n  " + "\n  ".join(shown)
-            )
+            raise CommandError(refusal(path.name, result.problems, MAX_PROBLEMS_SHOWN))
         report = organisation_import_register(rows=result.rows, org_type=options["org_type"])
         self.stdout.write(self.style.SUCCESS(f"{path.name}: {report.summary()}"))

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from organisations.ods import refusal
 from organisations.services import organisation_import_successions
 from organisations.successions import parse_successions
 
@@ -28,12 +29,6 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from None
         result = parse_successions(data)
         if result.problems:
-            shown = [str(problem) for problem in result.problems[:MAX_PROBLEMS_SHOWN]]
-            more = len(result.problems) - len(shown)
-            if more:
-                shown.append(f"... and {more} more")
-            raise CommandError(
-                f"{path.name} was not loaded, nothing was changed:\n  " + "\n  ".join(shown)
-            )
+            raise CommandError(refusal(path.name, result.problems, MAX_PROBLEMS_SHOWN))
         report = organisation_import_successions(rows=result.rows)
         self.stdout.write(self.style.SUCCESS(f"{path.name}: {report.summary()}"))

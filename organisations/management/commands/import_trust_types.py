@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from organisations.eric import TrustTypeRow, parse_trust_types
+from organisations.ods import refusal
 from organisations.services import organisation_import_trust_types
 
 MAX_PROBLEMS_SHOWN = 20
@@ -30,13 +31,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from None
             result = parse_trust_types(data, source=f"ERIC trust types by year ({path.name})")
             if result.problems:
-                shown = [str(problem) for problem in result.problems[:MAX_PROBLEMS_SHOWN]]
-                more = len(result.problems) - len(shown)
-                if more:
-                    shown.append(f"... and {more} more")
-                raise CommandError(
-                    f"{path.name} was not loaded, nothing was changed:\n  " + "\n  ".join(shown)
-                )
+                raise CommandError(refusal(path.name, result.problems, MAX_PROBLEMS_SHOWN))
             rows.extend(result.rows)
         # Later files win for the same organisation and year (the current types after history).
         latest = {(row.ods_code, row.year): row for row in rows}
