@@ -123,8 +123,9 @@ class BadCount(Rule):
     code, summary = "E002", "a count that is not a whole number, negative, or over 1,000,000"
 
     def issues(self, ctx: CheckContext) -> Iterator[Issue]:
+        valid = ctx.valid  # a valid count has no problem to report
         for code, value in ctx.raw.items():
-            if code in _COUNT_SET and is_supplied(value):
+            if code in _COUNT_SET and code not in valid and is_supplied(value):
                 problem = count_problem(value, ctx.config)
                 if problem:
                     yield self.issue(
@@ -187,8 +188,9 @@ class BadPercentage(Rule):
     code, summary = "E006", "a survey percentage that is not a number or is outside 0-100"
 
     def issues(self, ctx: CheckContext) -> Iterator[Issue]:
+        valid = ctx.valid  # a valid percentage has no problem to report
         for code, value in ctx.raw.items():
-            if code in _SURVEY_SET and is_supplied(value):
+            if code in _SURVEY_SET and code not in valid and is_supplied(value):
                 problem = percent_problem(value)
                 if problem:
                     yield self.issue(
@@ -272,12 +274,23 @@ def _workforce(values: Mapping[str, Number], prefix: str) -> int | None:
     return sum(parts)  # type: ignore[arg-type]
 
 
+_I1_TOTAL_CODES: Final = tuple(f"i1.total.{eth}" for eth in ETHNICITIES)
 _I1_ETHNICITY_INDEX: Final[dict[str, int]] = {
     code: ETHNICITIES.index(code.rsplit(".", 1)[1]) for code in I1_ITEMS
 }
 
 
-def _i1_totals(values: Mapping[str, Number]) -> list[int] | None:
+def _i1_totals(values: Mapping[str, Number], metrics: MetricSet | None = None) -> list[int] | None:
+    """The indicator 1 totals by ethnicity, or ``None`` unless every item is a count.
+
+    ``metrics``, when given, must be those computed from ``values``: their whole-workforce
+    totals are these sums already.
+    """
+    if metrics is not None:
+        known = [metrics.values[code] for code in _I1_TOTAL_CODES]
+        if all(isinstance(value, int) for value in known):
+            return known  # type: ignore[return-value]
+        return None
     totals = [0, 0, 0]
     for code in I1_ITEMS:
         value = values.get(code)
@@ -299,7 +312,7 @@ class UnknownEthnicityHigh(Rule):
     summary = "unknown ethnicity is over 10% of the indicator 1 total"
 
     def issues(self, ctx: CheckContext) -> Iterator[Issue]:
-        totals = _i1_totals(ctx.effective)
+        totals = _i1_totals(ctx.effective, ctx.metrics)
         if totals and _exceeds(totals[2], sum(totals), ctx.config.unknown_share):
             share = float(ctx.config.unknown_share * 100)
             yield self.issue(
@@ -316,7 +329,7 @@ class WorkforceMismatch(Rule):
     summary = "the indicator 3 or 4 workforce differs from the indicator 1 total by over 10%"
 
     def issues(self, ctx: CheckContext) -> Iterator[Issue]:
-        totals = _i1_totals(ctx.effective)
+        totals = _i1_totals(ctx.effective, ctx.metrics)
         if totals is None:
             return
         total = sum(totals)
@@ -343,7 +356,10 @@ class WorkforceChange(Rule):
     def issues(self, ctx: CheckContext) -> Iterator[Issue]:
         if ctx.previous is None:
             return
-        now, before = _i1_totals(ctx.effective), _i1_totals(ctx.previous)
+        now, before = (
+            _i1_totals(ctx.effective, ctx.metrics),
+            _i1_totals(ctx.previous, ctx.previous_metrics),
+        )
         if now is None or before is None:
             return
         total, previous = sum(now), sum(before)
@@ -406,7 +422,7 @@ class NoBmeBoardMember(Rule):
     summary = "no BME voting board member while the workforce is over 10% BME"
 
     def issues(self, ctx: CheckContext) -> Iterator[Issue]:
-        totals = _i1_totals(ctx.effective)
+        totals = _i1_totals(ctx.effective, ctx.metrics)
         if totals is None or ctx.effective.get("i9.voting.bme") != 0:
             return
         if _exceeds(totals[1], sum(totals), ctx.config.board_workforce_share):
@@ -462,6 +478,11 @@ CHECKS: Final[tuple[Rule, ...]] = (
 )
 
 
+_CHECKS_BY_PHASE: Final[dict[str, tuple[Rule, ...]]] = {
+    phase: tuple(rule for rule in CHECKS if rule.phase == phase) for phase in ("items", "metrics")
+}
+
+
 def run_checks(ctx: CheckContext, phase: Phase) -> list[Issue]:
     """Run every rule of ``phase`` against ``ctx`` and return the issues, in table order."""
-    return [issue for rule in CHECKS if rule.phase == phase for issue in rule.issues(ctx)]
+    return [issue for rule in _CHECKS_BY_PHASE[phase] for issue in rule.issues(ctx)]

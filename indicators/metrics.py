@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Final
@@ -26,10 +26,40 @@ from indicators.model_employer import ModelEmployer
 MetricValue = float | bool | int | None
 Number = int | float
 
-_ROWS: Final[tuple[tuple[str, tuple[str, str, str]], ...]] = tuple(
-    (f"i1.{group}.{grade}", tuple(f"i1.{group}.{grade}.{eth}" for eth in ETHNICITIES))  # type: ignore[misc]
+#: An exact ratio as the integer pair (numerator, denominator) it is made from, on first use.
+Pair = tuple[int, int]
+
+#: Each indicator 1 row: its item codes by ethnicity, then the codes of its shares by ethnicity
+#: and of its BME difference from the workforce (made once, not per return).
+_ROWS: Final[tuple[tuple[tuple[str, str, str], tuple[str, str, str], str], ...]] = tuple(
+    (
+        tuple(f"i1.{group}.{grade}.{eth}" for eth in ETHNICITIES),  # type: ignore[misc]
+        tuple(f"i1.{group}.{grade}.{eth}_pct" for eth in ETHNICITIES),
+        f"i1.{group}.{grade}.bme_diff_pp",
+    )
     for group, grades in STAFF_GROUPS.items()
     for grade in grades
+)
+#: Each staff group's item codes by ethnicity (one tuple of grades per ethnicity), in order.
+_GROUP_CODES: Final[tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]] = tuple(
+    (group, tuple(tuple(f"i1.{group}.{grade}.{eth}" for grade in grades) for eth in ETHNICITIES))
+    for group, grades in STAFF_GROUPS.items()
+)
+
+
+def _senior_codes(grades: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(
+        tuple(f"i1.{g}.{grade}.{eth}" for g in AFC_GROUPS for grade in grades)
+        for eth in ETHNICITIES
+    )
+
+
+_SENIOR_CODES: Final[dict[tuple[str, ...], tuple[tuple[str, ...], ...]]] = {
+    grades: _senior_codes(grades)
+    for grades in (("vsm",), SENIOR_GRADES, *((grade,) for grade in SENIOR_GRADES))
+}
+_BOARD_CODES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = tuple(
+    (role, tuple(f"i9.{role}.{eth}" for eth in ETHNICITIES)) for role in BOARD_ROLES
 )
 
 
@@ -43,12 +73,65 @@ class Counts:
     n2: int | None
 
 
+class ExactValues(Mapping[str, Fraction]):
+    """The exact rationals of the metrics, each made from its integer pair when first read.
+
+    Most results are stored and shown without ever reading them, so building every
+    ``Fraction`` (a gcd each) up front was most of a return's computing time.
+    """
+
+    __slots__ = ("_gaps", "_made", "_pairs")
+
+    def __init__(self) -> None:
+        self._pairs: dict[str, Pair] = {}
+        self._gaps: dict[str, tuple[float, float]] = {}
+        self._made: dict[str, Fraction] = {}
+
+    def set_pair(self, code: str, pair: Pair) -> None:
+        self._pairs[code] = pair
+
+    def set_fraction(self, code: str, value: Fraction) -> None:
+        self._made[code] = value
+
+    def set_gap(self, code: str, bme: float, white: float) -> None:
+        """The exact gap of two decimals as entered, so 28.35 - 25.1 is 3.25."""
+        self._gaps[code] = (bme, white)
+
+    def __getitem__(self, code: str) -> Fraction:
+        made = self._made.get(code)
+        if made is not None:
+            return made
+        pair = self._pairs.get(code)
+        if pair is not None:
+            made = Fraction(*pair)
+        elif code in self._gaps:
+            bme, white = self._gaps[code]
+            made = Fraction(repr(bme)) - Fraction(repr(white))
+        else:
+            raise KeyError(code)
+        self._made[code] = made
+        return made
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._pairs or code in self._made or code in self._gaps
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._pairs
+        yield from (code for code in self._made if code not in self._pairs)
+        yield from self._gaps
+
+    def __len__(self) -> int:
+        return (
+            len(self._pairs) + len(self._gaps) + sum(1 for c in self._made if c not in self._pairs)
+        )
+
+
 @dataclass(slots=True)
 class MetricSet:
     """The metrics of one return, with exact rationals where the value is a ratio of integers."""
 
     values: dict[str, MetricValue]
-    exact: dict[str, Fraction]
+    exact: ExactValues
     likelihoods: dict[int, RelativeLikelihood]
     counts: dict[int, Counts]
 
@@ -64,6 +147,18 @@ def _sum(parts: list[int | None]) -> int | None:
         if part is None:
             return None
         total += part
+    return total
+
+
+def _total(values: Mapping[str, Number], codes: tuple[str, ...]) -> int | None:
+    """The sum of the counts ``codes``, or ``None`` if any is missing."""
+    total = 0
+    get = values.get
+    for code in codes:
+        value = get(code)
+        if not isinstance(value, int):
+            return None
+        total += value
     return total
 
 
@@ -91,10 +186,16 @@ def is_pooled(values: Mapping[str, Number]) -> bool:
     return all(isinstance(values.get(code), int) for code in I3_POOLING_ITEMS)
 
 
-def _share(part: int | None, total: int | None) -> tuple[float, Fraction] | None:
+def _share(part: int | None, total: int | None) -> tuple[float, Pair] | None:
     if part is None or total is None or total == 0:
         return None
-    return (100 * part) / total, Fraction(100 * part, total)
+    return (100 * part) / total, (100 * part, total)
+
+
+def _difference(one: tuple[float, Pair], other: tuple[float, Pair]) -> tuple[float, Pair]:
+    """``one - other``, as a float and as an exact pair."""
+    (n1, d1), (n2, d2) = one[1], other[1]
+    return one[0] - other[0], (n1 * d2 - n2 * d1, d1 * d2)
 
 
 def compute_metrics(
@@ -110,19 +211,17 @@ def compute_metrics(
     absent item is missing, and every metric that needs it is ``None``.
     """
     out: dict[str, MetricValue] = dict.fromkeys(METRIC_CODES)
-    exact: dict[str, Fraction] = {}
+    exact = ExactValues()
+    pairs = exact._pairs
 
-    def put(code: str, result: tuple[float, Fraction] | None) -> None:
+    def put(code: str, result: tuple[float, Pair] | None) -> None:
         if result is not None:
-            out[code], exact[code] = result
+            out[code], pairs[code] = result
 
     # Indicator 1: group and whole-workforce totals first, as the rows are compared with them.
     group_totals: dict[str, list[int | None]] = {}
-    for group, grades in STAFF_GROUPS.items():
-        totals = [
-            _sum([_int(values, f"i1.{group}.{grade}.{eth}") for grade in grades])
-            for eth in ETHNICITIES
-        ]
+    for group, by_eth in _GROUP_CODES:
+        totals = [_total(values, codes) for codes in by_eth]
         group_totals[group] = totals
         all_three = _sum(totals)
         for eth, total in zip(ETHNICITIES, totals, strict=True):
@@ -138,20 +237,28 @@ def compute_metrics(
         put(f"i1.total.{eth}_pct", _share(total, workforce_total))
     workforce_bme = _share(workforce[1], workforce_total)
 
-    for prefix, codes in _ROWS:
-        row = [_int(values, code) for code in codes]
-        row_total = _sum(row)
-        for eth, count in zip(ETHNICITIES, row, strict=True):
-            put(f"{prefix}.{eth}_pct", _share(count, row_total))
-        bme = _share(row[1], row_total)
-        if bme is not None and workforce_bme is not None:
-            put(f"{prefix}.bme_diff_pp", (bme[0] - workforce_bme[0], bme[1] - workforce_bme[1]))
+    get = values.get
+    for codes, (white_code, bme_code, unknown_code), diff_code in _ROWS:
+        white, bme_count, unknown = get(codes[0]), get(codes[1]), get(codes[2])
+        if not (isinstance(white, int) and isinstance(bme_count, int) and isinstance(unknown, int)):
+            continue  # every share of the row (and its difference) needs its total
+        row_total = white + bme_count + unknown
+        if row_total == 0:
+            continue
+        out[white_code] = (100 * white) / row_total
+        pairs[white_code] = (100 * white, row_total)
+        bme_share = (100 * bme_count) / row_total
+        out[bme_code] = bme_share
+        pairs[bme_code] = (100 * bme_count, row_total)
+        out[unknown_code] = (100 * unknown) / row_total
+        pairs[unknown_code] = (100 * unknown, row_total)
+        if workforce_bme is not None:
+            (n2, d2) = workforce_bme[1]
+            out[diff_code] = bme_share - workforce_bme[0]
+            pairs[diff_code] = (100 * bme_count * d2 - n2 * row_total, row_total * d2)
 
-    def senior_share(grades: tuple[str, ...]) -> tuple[float, Fraction] | None:
-        by_eth = [
-            _sum([_int(values, f"i1.{g}.{grade}.{eth}") for g in AFC_GROUPS for grade in grades])
-            for eth in ETHNICITIES
-        ]
+    def senior_share(grades: tuple[str, ...]) -> tuple[float, Pair] | None:
+        by_eth = [_total(values, codes) for codes in _SENIOR_CODES[grades]]
         return _share(by_eth[1], _sum(by_eth))
 
     put("i1.vsm.bme_pct", senior_share(("vsm",)))
@@ -175,10 +282,10 @@ def compute_metrics(
             value, events, base = by_group[eth]
             if value is not None and events is not None and base:
                 out[f"i{k}.likelihood.{eth}"] = value
-                exact[f"i{k}.likelihood.{eth}"] = Fraction(events, base)
+                pairs[f"i{k}.likelihood.{eth}"] = (events, base)
         out[f"i{k}.rl"] = result.rl
         if result.exact is not None:
-            exact[f"i{k}.rl"] = result.exact
+            exact.set_fraction(f"i{k}.rl", result.exact)
         out[f"i{k}.rl_ci_low"] = result.ci_low
         out[f"i{k}.rl_ci_high"] = result.ci_high
         out[f"i{k}.outside_range"] = result.outside_range
@@ -191,7 +298,7 @@ def compute_metrics(
             current_rl = relative_likelihood(current.a, current.n1, current.c, current.n2, config)
             out["i3.rl_current"] = current_rl.rl
             if current_rl.exact is not None:
-                exact["i3.rl_current"] = current_rl.exact
+                exact.set_fraction("i3.rl_current", current_rl.exact)
 
     # Indicators 5-8: survey gaps, BME minus White.
     for k in SURVEY_INDICATORS:
@@ -200,18 +307,18 @@ def compute_metrics(
         if white_pct is not None and bme_pct is not None:
             out[f"i{k}.gap_pp"] = float(bme_pct) - float(white_pct)
             # The exact gap of the decimals as entered, so 28.35 - 25.1 shows as 3.3.
-            exact[f"i{k}.gap_pp"] = Fraction(repr(bme_pct)) - Fraction(repr(white_pct))
+            exact.set_gap(f"i{k}.gap_pp", bme_pct, white_pct)
 
     # Indicator 9: board composition against the workforce.
     out["i9.workforce.bme_pct"] = out["i1.total.bme_pct"]
     if workforce_bme is not None:
-        exact["i9.workforce.bme_pct"] = workforce_bme[1]
-    for role in BOARD_ROLES:
-        board = [_int(values, f"i9.{role}.{eth}") for eth in ETHNICITIES]
+        pairs["i9.workforce.bme_pct"] = workforce_bme[1]
+    for role, board_codes in _BOARD_CODES:
+        board = [_int(values, code) for code in board_codes]
         share = _share(board[1], _sum(board))
         put(f"i9.{role}.bme_pct", share)
         if share is not None and workforce_bme is not None:
-            put(f"i9.{role}.diff_pp", (share[0] - workforce_bme[0], share[1] - workforce_bme[1]))
+            put(f"i9.{role}.diff_pp", _difference(share, workforce_bme))
     out["i9.voting.bme_count"] = _int(values, "i9.voting.bme")
 
     # Model Employer: expected senior shares on the trajectory, and the gap to them.

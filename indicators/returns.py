@@ -28,7 +28,7 @@ class ReturnResult:
 
     metrics: dict[str, MetricValue]
     issues: list[Issue]
-    exact: dict[str, Fraction] = field(default_factory=dict, repr=False)
+    exact: Mapping[str, Fraction] = field(default_factory=dict, repr=False)
 
     @property
     def has_errors(self) -> bool:

@@ -46,11 +46,14 @@ def percent_problem(value: object) -> str | None:
 def valid_values(raw: Mapping[str, object], config: Config) -> dict[str, Number]:
     """The known items of ``raw`` whose values pass E002 and E006 (nothing else is checked)."""
     valid: dict[str, Number] = {}
+    max_count = config.max_count
     for code, value in raw.items():
         if value is None:
             continue
         if code in _COUNT_SET:
-            if count_problem(value, config) is None:
+            # The common case first: a plain int in range (bool, a subclass, is not one).
+            plain = value.__class__ is int and 0 <= value <= max_count
+            if plain or count_problem(value, config) is None:
                 valid[code] = value  # type: ignore[assignment]
         elif code in _SURVEY_SET and percent_problem(value) is None:
             valid[code] = value  # type: ignore[assignment]
