@@ -77,6 +77,15 @@ ACTIONS: Final[tuple[AuditAction, ...]] = (
     AuditAction("api_token_revoked", "API token revoked"),
     AuditAction("api_read_unsuppressed", "Unsuppressed figures read through the API"),
     AuditAction("audit_downloaded", "Audit trail downloaded"),
+    # Engagement and the practice library
+    AuditAction("engagement.recorded", "Engagement recorded"),
+    AuditAction("engagement.changed", "Engagement changed"),
+    AuditAction("engagement.action_added", "Engagement action added"),
+    AuditAction("engagement.action_changed", "Engagement action changed"),
+    AuditAction("engagement.action_status_changed", "Engagement action status changed"),
+    AuditAction("engagement.list_downloaded", "Engagements downloaded"),
+    AuditAction("engagement.case_study_recorded", "Case study recorded"),
+    AuditAction("engagement.case_study_changed", "Case study changed"),
 )
 ACTION_LABELS: Final[dict[str, str]] = {action.code: action.label for action in ACTIONS}
 

@@ -52,7 +52,7 @@ SEEDS: dict[str, tuple[str, ...]] = {
               "/audit/", "/returns/review/reminders/", "/organisations/RJ1/members/"),
 }  # fmt: skip
 FOLLOW = ("/returns/", "/organisations/RJ", "/data/tokens/", "/data/publish/", "/accounts/",
-          "/audit/")  # fmt: skip
+          "/audit/", "/engagements/")  # fmt: skip
 NEVER = ("logout", "/admin/", ".csv", ".xlsx", ".json", "/static/", "template.xlsx")
 MAX_PAGES = 60
 #: An error summary or message on the page, or an error flashed after a redirect.
@@ -254,6 +254,7 @@ def world(
     waiting to be opened; personal API tokens of the reviewer and the admin. Returns the extra
     pages to crawl."""
     from accounts.services import invitation_send
+    from engagement.services import action_add, case_study_record, engagement_record
     from extracts.services import api_token_create
     from indicators import synthesise
     from organisations.models import Membership, Organisation
@@ -310,13 +311,26 @@ def world(
     )
     for role in ("reviewer", "admin"):
         api_token_create(user=people[role], name=f"{role}'s scripts")
-    review = (f"/returns/review/RJ3/{YEAR}/", f"/returns/review/RJ4/{YEAR}/")
+    engagement = engagement_record(
+        actor=people["reviewer"], organisation=orgs["RJ1"], held_on=dt.date(YEAR - 1, 6, 10),
+        kind="board", origin="requested", indicators=[2],
+    )  # fmt: skip
+    action = action_add(actor=people["reviewer"], engagement=engagement, description="Panels",
+                        owner_role="Chair", due_on=dt.date(YEAR, 3, 31))  # fmt: skip
+    study = case_study_record(actor=people["reviewer"], organisation=orgs["RJ2"], indicator=2,
+                              summary="Panels.", contact_role="EDI lead")  # fmt: skip
+    one = f"/engagements/RJ1/{engagement.pk}/"
+    team = ("/engagements/", "/engagements/new/", "/engagements/practice/new/", one,
+            f"{one}change/", f"{one}actions/new/", f"{one}actions/{action.pk}/",
+            f"/engagements/practice/{study.pk}/")  # fmt: skip
+    review = (f"/returns/review/RJ3/{YEAR}/", f"/returns/review/RJ4/{YEAR}/", *team)
     return {
         "people": people,
         "seeds": {
             "anonymous": (f"/accounts/invitation/{sent.token}/",),
             "approver": (f"/returns/RJ2/{YEAR}/upload/{upload.pk}/results/",
-                         f"/returns/RJ2/{YEAR}/upload/{upload.pk}/"),
+                         f"/returns/RJ2/{YEAR}/upload/{upload.pk}/", one),
+            "submitter": (one,),
             "reviewer": review,
             "admin": review,
         },

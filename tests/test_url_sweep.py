@@ -93,6 +93,19 @@ CLASSES: dict[str, str] = {
     "extracts:token_revoke": NATIONAL,
     "extracts:publish": ADMIN,
     "extracts:publish_year": ADMIN,
+    "engagement:list": REVIEW,
+    "engagement:csv": REVIEW,
+    "engagement:create": REVIEW,
+    "engagement:impact": REVIEW,
+    "engagement:practice": REVIEW,
+    "engagement:case_study_create": REVIEW,
+    "engagement:case_study_edit": REVIEW,
+    "engagement:organisation": ORG,
+    "engagement:detail": ORG,
+    "engagement:edit": REVIEW,
+    "engagement:action_add": REVIEW,
+    "engagement:action_edit": REVIEW,
+    "engagement:action_status": ORG,
 }
 # allauth's pages and the API (public, read-only; errors tested in tests/extracts) by prefix.
 PREFIX_CLASSES = {"account_": ACCOUNT, "mfa_": ACCOUNT, "extracts:api:": PUBLIC}

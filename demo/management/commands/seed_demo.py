@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, seed_demo_users
+from engagement.demo import seed_demo_engagements
 from extracts.demo import publish_demo_history
 from organisations.eric import parse_trust_types
 from organisations.models import Organisation
@@ -64,13 +65,15 @@ class Command(BaseCommand):
             current_year=timezone.localdate().year,
         )
         published = publish_demo_history(before_year=timezone.localdate().year)
+        engagements = seed_demo_engagements()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Trusts: {report.summary()}. ERIC trust types: {trust_types.summary()}. "
                 f"Successions: {linked.summary()}. "
                 f"Demo ICBs and independent providers: {created} created. "
                 f"Demo users: {users} created. WRES history (synthetic): {history.summary()}. "
-                f"Collections published: {published}."
+                f"Collections published: {published}. "
+                f"Engagements (synthetic): {engagements} created."
             )
         )
         self.stdout.write(

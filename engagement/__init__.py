@@ -1,0 +1,1 @@
+"""Engagement and impact: the WRES team's work with boards, shared practice, whether it helps."""
