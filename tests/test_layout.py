@@ -37,6 +37,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "review": CORE | {"indicators", "survey", "returns"},
     "extracts": CORE | {"indicators", "survey", "returns", "dashboards"},
     "dashboards": CORE | {"indicators", "survey", "returns", "extracts"},
+    "reports": CORE | {"indicators", "extracts", "dashboards"},
     "engagement": CORE | {"indicators", "extracts", "dashboards"},
     "demo": CORE
     | {"indicators", "survey", "returns", "uploads", "review", "extracts", "engagement"},

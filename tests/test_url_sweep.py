@@ -85,6 +85,8 @@ CLASSES: dict[str, str] = {
     "dashboards:methodology": PUBLIC,
     "dashboards:chart_csv": PUBLIC,
     "dashboards:measure": PUBLIC,
+    "reports:national": PUBLIC,
+    "reports:national_pdf": PUBLIC,
     "extracts:downloads": PUBLIC,
     "extracts:dictionary": PUBLIC,
     "extracts:extract": PUBLIC,

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "review",
     "extracts",
     "dashboards",
+    "reports",
     "engagement",
     "demo",
 ]

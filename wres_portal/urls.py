@@ -38,6 +38,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("returns/", include((RETURNS_URLS, "returns"))),
     path("dashboard/", include("dashboards.urls")),
+    path("reports/", include("reports.urls")),
     path("engagements/", include("engagement.urls")),
     path("", include("extracts.urls")),
     re_path(

@@ -1,0 +1,1 @@
+"""The national report: NHS England's annual WRES data analysis, as a page and a PDF."""

@@ -1,0 +1,9 @@
+"""The reports app."""
+
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "reports"
+    verbose_name = "National reports"
