@@ -8,6 +8,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends make && rm -rf 
 FROM python:3.13-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PROJECT_ENVIRONMENT=/venv PATH=/venv/bin:$PATH
 WORKDIR /app
+# Pango for WeasyPrint, which renders the national report's PDF.
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml uv.lock ./
 RUN pip install --no-cache-dir "uv==0.13.9" && uv sync --frozen --no-dev --no-cache
 COPY . .

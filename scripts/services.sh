@@ -20,6 +20,8 @@ install_missing() {
   [ $# -gt 0 ] && for extra in "$@"; do
     case "$extra" in chromium) command -v chromium >/dev/null 2>&1 || missing+=(chromium) ;; esac
   done
+  # WeasyPrint (the national report's PDF) needs Pango; Debian's chromium pulls it in.
+  ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "Installing ${missing[*]} from Debian's packages"
     as_root apt-get update -qq
