@@ -14,6 +14,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from extracts.models import ApiToken, Publication, PublishedReturn
 from extracts.release import release_build
+from extracts.signals import publication_outputs_built
 from extracts.suppression import MIN_AGGREGATE_ORGANISATIONS
 from returns.models import Collection, Return
 
@@ -148,6 +149,7 @@ def publication_outputs_build(*, publication: Publication) -> None:
 
     release_build(publication=publication)
     dashboard_build(publication=publication)
+    publication_outputs_built.send(sender=Publication, publication=publication)
 
 
 def publication_release_rebuild(*, publication_id: int) -> str:

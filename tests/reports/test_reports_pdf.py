@@ -103,3 +103,27 @@ def test_report_pdf_for_a_year_not_published_is_a_404(
     assert response.status_code == 404
     assert "There is no national report for" in response.content.decode()
     assert renders == []
+
+
+@pytest.mark.parametrize("prebuild", [True, False])
+def test_report_pdfs_are_built_once_a_publication_is_built_when_prebuild_is_on(
+    published: Any,
+    renders: list[int],
+    settings: Any,
+    eager_tasks: None,
+    django_capture_on_commit_callbacks: Any,
+    prebuild: bool,
+) -> None:
+    from extracts.models import Publication
+    from extracts.signals import publication_outputs_built
+    from reports.content import published_years
+
+    settings.WRES_REPORT_PREBUILD = prebuild
+    latest = Publication.objects.latest("published_at", "pk")
+    with django_capture_on_commit_callbacks(execute=True):
+        publication_outputs_built.send(sender=Publication, publication=latest)
+
+    assert renders == (sorted(published_years()) if prebuild else [])
+    if prebuild:  # a reader then gets the stored file: nothing rendered again
+        assert Client().get("/reports/national/2016.pdf").status_code == 200
+        assert len(renders) == len(published_years())
