@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
@@ -22,7 +21,9 @@ import pyarrow.parquet as pq
 
 from dashboards.figures import is_number, show
 from dashboards.measures import ME_GRADES, PEER_CODES, PROFILE_CODES, PROFILE_TABLES
+from extracts.release import release_storage
 from extracts.suppression import MARK
+from filestore.files import file_fingerprint
 from indicators.dictionary import (
     AFC_GROUPS,
     ETHNICITIES,
@@ -132,10 +133,12 @@ def profile_table(
 
 
 @lru_cache(maxsize=4)
-def _layout(path: str, mtime: float) -> tuple[pq.FileMetaData, list[tuple[Any, Any]]]:
+def _layout(name: str, fingerprint: str) -> tuple[pq.FileMetaData, list[tuple[Any, Any]]]:
     """The file's footer and each row group's first and last organisation, read once a process
-    (parsing the footer of every column on each request cost more than reading the rows)."""
-    metadata = pq.read_metadata(path)
+    for each stored content (parsing the footer of every column on each request cost more than
+    reading the rows)."""
+    with release_storage().open(name) as handle:
+        metadata = pq.read_metadata(handle)
     column = metadata.schema.to_arrow_schema().get_field_index("organisation")
     ranges = []
     for index in range(metadata.num_row_groups):
@@ -145,15 +148,18 @@ def _layout(path: str, mtime: float) -> tuple[pq.FileMetaData, list[tuple[Any, A
     return metadata, ranges
 
 
-def profile_rows(path: Path, codes: list[str]) -> pd.DataFrame:
-    """The stored rows of ``codes`` (only the row groups that can hold them are read)."""
-    metadata, ranges = _layout(str(path), path.stat().st_mtime)
+def profile_rows(name: str, codes: list[str], *, fingerprint: str = "") -> pd.DataFrame:
+    """The stored rows of ``codes`` in the profile table ``name`` (only the row groups that can
+    hold them are read); ``fingerprint``: the stored file's, if the caller knows it."""
+    storage = release_storage()
+    metadata, ranges = _layout(name, fingerprint or file_fingerprint(storage, name))
     groups = [
         index
         for index, (low, high) in enumerate(ranges)
         if low is None or any(low <= code <= high for code in codes)
     ]
-    table = pq.ParquetFile(path, metadata=metadata).read_row_groups(groups)
+    with storage.open(name) as handle:
+        table = pq.ParquetFile(handle, metadata=metadata).read_row_groups(groups)
     return table.filter(pc.is_in(table["organisation"], value_set=pa.array(codes))).to_pandas()
 
 
@@ -251,14 +257,15 @@ def _trajectory(rows: pd.DataFrame, unsuppressed: bool) -> list[dict[str, Any]]:
 
 
 def organisation_profile(
-    organisation: Any, *, profile_path: Path, unsuppressed: bool
+    organisation: Any, *, profile_name: str, unsuppressed: bool, fingerprint: str = ""
 ) -> dict[str, Any] | None:
     """What the profile page shows of ``organisation`` (and the organisations it took over).
 
     ``None`` where nothing of it is published. One database query (the predecessors).
     """
     predecessors = list(organisation.predecessors.order_by("name").values_list("ods_code", "name"))
-    rows = profile_rows(profile_path, [organisation.ods_code, *(code for code, _ in predecessors)])
+    codes = [organisation.ods_code, *(code for code, _ in predecessors)]
+    rows = profile_rows(profile_name, codes, fingerprint=fingerprint)
     own = rows[rows["organisation"] == organisation.ods_code]
     history = []
     for code, name in predecessors:

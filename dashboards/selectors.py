@@ -16,5 +16,8 @@ def profile_for_user(*, organisation: Any, user: Any) -> dict[str, Any] | None:
     if snapshot is None:
         return None
     return organisation_profile(
-        organisation, profile_path=snapshot.profile_path, unsuppressed=False
+        organisation,
+        profile_name=snapshot.profile_name,
+        fingerprint=snapshot.profile_fingerprint,
+        unsuppressed=False,
     )

@@ -1,17 +1,18 @@
 """The dashboard snapshot: headline figures, chart data and SVGs, stored once per release.
 
 :func:`dashboard_build` reads the stored release (its wide table, suppression mask and pooled
-aggregates) and writes, beside it, ``<release>.dashboard.json`` (headlines, every chart's
-summary, table rows and SVG, the "where to engage" lists) and ``<release>.profiles.parquet``
-(the organisation profile table with its mask, peer ranks and Model Employer trajectory).
-Pages only read these files (:func:`dashboard_open`, :mod:`dashboards.profiles`): nothing is
-recomputed per request. :func:`snapshot_of` is the pure part, used by the benchmark.
+aggregates) and stores, beside it in the shared file store (ADR 0024),
+``<release>.dashboard.json`` (headlines, every chart's summary, table rows and SVG, the "where to
+engage" lists) and ``<release>.profiles.parquet`` (the organisation profile table with its mask,
+peer ranks and Model Employer trajectory), both in one transaction. Pages only read these files
+(:func:`dashboard_open`, :mod:`dashboards.profiles`): nothing is recomputed per request; each
+process caches what it read by the stored file's fingerprint, so every node sees a rebuild.
+:func:`snapshot_of` is the pure part, used by the benchmark.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
+from django.core.files.storage import Storage
 
 from dashboards import charts
 from dashboards.engage import engage_lists
@@ -30,6 +32,7 @@ from dashboards.figures import change, direction_words, is_number, show
 from dashboards.measures import MEASURES, Measure
 from dashboards.profiles import profile_table
 from extracts.suppression import MARK, MIN_AGGREGATE_ORGANISATIONS
+from filestore.files import file_fingerprints, file_replace
 from organisations.models import Region, Sector
 
 SNAPSHOT_VERSION: Final = 2
@@ -551,41 +554,33 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(name))
-        os.chmod(name, 0o644)
-        os.replace(name, path)
-    finally:
-        if os.path.exists(name):
-            os.unlink(name)
-
-
-def snapshot_paths(data_path: Path) -> tuple[Path, Path]:
-    stem = data_path.name.removesuffix(".parquet")
-    return data_path.with_name(f"{stem}.dashboard.json"), data_path.with_name(
-        f"{stem}.profiles.parquet"
-    )
+def snapshot_names(data_name: str) -> tuple[str, str]:
+    """The stored names of the snapshot and profile table of the release table ``data_name``."""
+    stem = data_name.removesuffix(".parquet")
+    return f"{stem}.dashboard.json", f"{stem}.profiles.parquet"
 
 
 def build_files(
-    data_path: Path,
-    mask_path: Path,
+    storage: Storage,
+    data_name: str,
+    mask_name: str,
     aggregates: dict[str, Any],
     links: pd.DataFrame | None = None,
 ) -> dict[str, float]:
-    """Writes the snapshot and profile files beside a release's table; returns timings (s)."""
+    """Stores the snapshot and profile files beside a release's table; returns timings (s)."""
     from dashboards.profiles import READ_COLUMNS
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    schema = pq.read_schema(data_path).names
-    columns = [c for c in READ_COLUMNS if c in schema]
-    frame = pq.read_table(data_path, columns=columns).to_pandas()
-    masked = set(pq.read_schema(mask_path).names)
-    mask = pq.read_table(mask_path, columns=[c for c in columns if c in masked]).to_pandas()
+    with storage.open(data_name) as handle:
+        schema = pq.read_schema(handle).names
+        columns = [c for c in READ_COLUMNS if c in schema]
+        handle.seek(0)
+        frame = pq.read_table(handle, columns=columns).to_pandas()
+    with storage.open(mask_name) as handle:
+        masked = set(pq.read_schema(handle).names)
+        handle.seek(0)
+        mask = pq.read_table(handle, columns=[c for c in columns if c in masked]).to_pandas()
     timings["read"] = time.perf_counter() - started
     started = time.perf_counter()
     snapshot = snapshot_of(frame, mask, aggregates)
@@ -593,24 +588,26 @@ def build_files(
     started = time.perf_counter()
     profiles = profile_table(frame, mask, links)
     timings["profiles"] = time.perf_counter() - started
-    json_path, profile_path = snapshot_paths(data_path)
-    _write_atomic(profile_path, lambda p: profiles.to_parquet(p, index=False, row_group_size=1000))
+    json_name, profile_name = snapshot_names(data_name)
     text = json.dumps(
         _clean(snapshot), default=_json_default, allow_nan=False, separators=(",", ":")
     )
-    _write_atomic(json_path, lambda p: p.write_text(text, encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="wres-snapshot-") as work:
+        json_file, profile_file = Path(work) / "dashboard.json", Path(work) / "profiles.parquet"
+        profiles.to_parquet(profile_file, index=False, row_group_size=1000)
+        json_file.write_text(text, encoding="utf-8")
+        file_replace(storage, {profile_name: profile_file, json_name: json_file})
     return timings
 
 
-def dashboard_build(*, publication: Any) -> Path:
+def dashboard_build(*, publication: Any) -> str:
     """Builds the dashboard snapshot of ``publication``'s release (call right after
-    ``extracts.release.release_build``); returns the snapshot file's path."""
+    ``extracts.release.release_build``); returns the snapshot's stored name."""
     from extracts.models import PublishedReturn
-    from extracts.release import current_publications, release_dir
+    from extracts.release import current_publications, release_stem, release_storage
 
-    directory = release_dir()
-    data_path = directory / f"{publication.release_file}.parquet"
-    mask_path = directory / f"{publication.release_file}.mask.parquet"
+    stem = release_stem(publication.release_file)
+    data_name, mask_name = f"{stem}.parquet", f"{stem}.mask.parquet"
     links = pd.DataFrame.from_records(
         PublishedReturn.objects.filter(publication__in=current_publications()).values_list(
             "organisation__ods_code",
@@ -620,17 +617,18 @@ def dashboard_build(*, publication: Any) -> Path:
         ),
         columns=["organisation", "year", "report_url", "action_plan_url"],
     )
-    build_files(data_path, mask_path, publication.aggregates or {}, links)
-    return snapshot_paths(data_path)[0]
+    build_files(release_storage(), data_name, mask_name, publication.aggregates or {}, links)
+    return snapshot_names(data_name)[0]
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A loaded snapshot: its figures and the profile table's path."""
+    """A loaded snapshot: its figures, the profile table's stored name and its fingerprint."""
 
     data: dict[str, Any]
-    profile_path: Path
+    profile_name: str
     publication_id: int
+    profile_fingerprint: str = ""
 
     @property
     def years(self) -> list[int]:
@@ -638,8 +636,16 @@ class Snapshot:
 
 
 @lru_cache(maxsize=4)
-def _load(path: str, mtime: float) -> dict[str, Any]:
-    return dict(json.loads(Path(path).read_text(encoding="utf-8")))
+def _load(storage: Storage, name: str, fingerprint: str) -> dict[str, Any]:
+    with storage.open(name, "rb") as handle:
+        return dict(json.loads(handle.read().decode("utf-8")))
+
+
+def _fingerprints(storage: Storage, names: tuple[str, str]) -> tuple[str, str] | None:
+    found = file_fingerprints(storage, list(names))
+    if names[0] not in found or names[1] not in found:
+        return None
+    return found[names[0]], found[names[1]]
 
 
 def dashboard_open() -> Snapshot | None:
@@ -649,11 +655,17 @@ def dashboard_open() -> Snapshot | None:
     release = release_open()
     if release is None:
         return None
-    json_path, profile_path = snapshot_paths(release.data_path)
-    if not json_path.exists() or not profile_path.exists():
+    storage = release.storage
+    names = snapshot_names(release.data_name)
+    found = _fingerprints(storage, names)
+    if found is None:
         dashboard_build(publication=release.publication)
-    data = _load(str(json_path), json_path.stat().st_mtime)
+        found = _fingerprints(storage, names)
+        assert found is not None
+    data = _load(storage, names[0], found[0])
     if data.get("version") != SNAPSHOT_VERSION:
         dashboard_build(publication=release.publication)
-        data = _load(str(json_path), json_path.stat().st_mtime)
-    return Snapshot(data, profile_path, release.publication.pk)
+        found = _fingerprints(storage, names)
+        assert found is not None
+        data = _load(storage, names[0], found[0])
+    return Snapshot(data, names[1], release.publication.pk, found[1])

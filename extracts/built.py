@@ -1,17 +1,18 @@
-"""Extract files built once per release and kept beside it, not rebuilt for every request.
+"""Extract files built once per release and kept beside it in the store, not rebuilt per request.
 
-A request for an extract (period, shape, format, public or with counts) is served from a file
-named after the release. The first request builds it: under an exclusive lock file, into a
-temporary file in the same folder, renamed into place when whole, so a reader never sees half a
-file. A request that finds another building it waits a little (``WRES_EXTRACT_BUILD_WAIT_SECONDS``)
-and is otherwise told to come back (:class:`ExtractBeingBuilt`). A lock left by a process that
-died is taken over once older than :data:`STALE_LOCK_SECONDS`. The first file built for a new
-release removes the files of the releases before it.
+A request for an extract (period, shape, format, public or with counts) is served from a stored
+file named after the release (``releases/built/<release>-<period>-<shape>-<figures>.<fmt>``,
+ADR 0024). The first request builds it: under a lock in the shared cache (Redis in full mode, so
+one node builds while the others wait), into a temporary file that dies with the request, then
+into the store in one transaction, so a reader never sees half a file. A request that finds
+another building it waits a little (``WRES_EXTRACT_BUILD_WAIT_SECONDS``) and is otherwise told to
+come back (:class:`ExtractBeingBuilt`). A lock left by a process that died is taken over once
+older than :data:`STALE_LOCK_SECONDS`. The first file built for a new release removes the files of
+the releases before it.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import time
@@ -20,12 +21,15 @@ from pathlib import Path
 from typing import Final
 
 from django.conf import settings
+from django.core.cache import cache
 
 from extracts import writers
-from extracts.release import Release, release_dir
+from extracts.release import Release, release_storage
+from filestore.files import file_save_once
 
 STALE_LOCK_SECONDS: Final = 600
 _POLL_SECONDS: Final = 0.2
+BUILT_DIR: Final = "releases/built"
 
 
 class ExtractBeingBuilt(Exception):
@@ -36,13 +40,19 @@ class ExtractBeingBuilt(Exception):
         self.retry_after = retry_after
 
 
-def built_dir() -> Path:
-    return release_dir() / "built"
+def _prefix(release: Release) -> str:
+    return release.publication.release_file.rsplit("/", 1)[-1]
 
 
-def _name(release: Release, period: str, shape: str, fmt: str, unsuppressed: bool) -> str:
+def built_name(release: Release, period: str, shape: str, fmt: str, unsuppressed: bool) -> str:
+    """The stored name of one extract of ``release``."""
     figures = "unsuppressed" if unsuppressed else "public"
-    return f"{release.publication.release_file}-{period}-{shape}-{figures}.{fmt}"
+    return f"{BUILT_DIR}/{_prefix(release)}-{period}-{shape}-{figures}.{fmt}"
+
+
+def lock_key(name: str) -> str:
+    """The shared cache's key of the lock on building the stored file ``name``."""
+    return f"extract-build:{name}"
 
 
 def _build(release: Release, years: list[int] | None, shape: str, fmt: str, unsuppressed: bool,
@@ -60,75 +70,58 @@ def _build(release: Release, years: list[int] | None, shape: str, fmt: str, unsu
         shutil.move(built, target)
 
 
-def _take_lock(lock: Path) -> int | None:
-    """The lock's descriptor, or ``None`` while a live build holds it (a stale one is taken)."""
+def _take_lock(key: str) -> bool:
+    """Whether this request took the lock (a live build holds it: no; a stale one is taken)."""
     for _ in range(2):
-        try:
-            return os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        except FileExistsError:
-            try:
-                age = time.time() - lock.stat().st_mtime
-            except FileNotFoundError:
-                continue  # released meanwhile: try again
-            if age < STALE_LOCK_SECONDS:
-                return None
-            lock.unlink(missing_ok=True)  # its builder died: take it over
-    return None
+        if cache.add(key, time.time(), timeout=STALE_LOCK_SECONDS * 2):
+            return True
+        taken = cache.get(key)
+        if taken is None:
+            continue  # released meanwhile: try again
+        if time.time() - float(taken) < STALE_LOCK_SECONDS:
+            return False
+        cache.delete(key)  # its builder died: take it over
+    return False
 
 
-def extract_path(
+def extract_name(
     release: Release, *, period: str, years: list[int] | None, shape: str, fmt: str,
     unsuppressed: bool,
-) -> Path:  # fmt: skip
-    """The extract's file for ``release``, built now if no request has built it yet."""
-    directory = built_dir()
-    path = directory / _name(release, period, shape, fmt, unsuppressed)
-    if path.exists():
-        return path
-    directory.mkdir(parents=True, exist_ok=True)
-    lock = path.with_name(path.name + ".lock")
+) -> str:  # fmt: skip
+    """The stored name of the extract for ``release``, built now if no request has built it."""
+    storage = release_storage()
+    name = built_name(release, period, shape, fmt, unsuppressed)
+    if storage.exists(name):
+        return name
+    key = lock_key(name)
     deadline = time.monotonic() + settings.WRES_EXTRACT_BUILD_WAIT_SECONDS
-    while True:
-        descriptor = _take_lock(lock)
-        if descriptor is not None:
-            break
-        if path.exists():
-            return path
+    while not _take_lock(key):
+        if storage.exists(name):
+            return name
         if time.monotonic() >= deadline:
             raise ExtractBeingBuilt(retry_after=30)
         time.sleep(_POLL_SECONDS)
     try:
-        if path.exists():  # built while this request waited for the lock
-            return path
-        with tempfile.NamedTemporaryFile(dir=directory, suffix=".part", delete=False) as part:
-            partial = Path(part.name)
-        try:
+        if storage.exists(name):  # built while this request waited for the lock
+            return name
+        with tempfile.TemporaryDirectory(prefix="wres-extract-") as work:
+            partial = Path(work) / "extract.part"
             _build(release, years, shape, fmt, unsuppressed, partial)
-            os.replace(partial, path)
-        finally:
-            partial.unlink(missing_ok=True)
+            file_save_once(storage, name, partial)
         built_files_prune(release.publication.release_file)
     finally:
-        os.close(descriptor)
-        lock.unlink(missing_ok=True)
-    return path
+        cache.delete(key)
+    return name
 
 
 def built_files_prune(current: str) -> int:
     """Removes the built files of releases before ``current`` (its name); returns how many."""
-    directory = built_dir()
-    if not directory.exists():
-        return 0
+    storage = release_storage()
+    keep = f"{current.rsplit('/', 1)[-1]}-"
     removed = 0
-    for path in directory.iterdir():
-        if path.name.startswith(f"{current}-"):
+    for filename in storage.listdir(BUILT_DIR)[1]:
+        if filename.startswith(keep):
             continue
-        try:
-            age = time.time() - path.stat().st_mtime
-        except FileNotFoundError:
-            continue
-        if path.suffix in (".lock", ".part") and age < STALE_LOCK_SECONDS:
-            continue  # another request's build, still going
-        path.unlink(missing_ok=True)
+        storage.delete(f"{BUILT_DIR}/{filename}")
         removed += 1
     return removed

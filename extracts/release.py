@@ -5,11 +5,17 @@ API (:func:`release_open`). The table is a Parquet file, sorted by organisation 
 groups, beside a second file with the same shape holding the suppression mask; so a download
 streams it row group by row group in constant memory, and an API page reads only the row
 groups it needs. Only versions recorded in ``PublishedReturn`` rows ever enter it.
+
+Both files are kept in the shared file store (``STORAGES["default"]``, ADR 0024) under names
+that carry their content's hash (``releases/<publication>-<hash>.parquet``), written in the
+transaction that records the name on the publication; a file once stored never changes, so
+caches are keyed by its name.
 """
 
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,6 +27,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
+from django.core.files.storage import Storage, storages
+from django.db import transaction
 from django.db.models import Max
 
 from extracts.models import Publication, PublishedReturn
@@ -31,6 +39,7 @@ from extracts.suppression import (
     suppress,
     suppress_aggregates,
 )
+from filestore.files import file_save_once, file_sha256
 from indicators.aggregates import aggregate, contributions
 from indicators.dictionary import ITEMS, METRICS
 
@@ -56,8 +65,16 @@ def suppression_threshold() -> int:
     return int(getattr(settings, "WRES_SUPPRESSION_THRESHOLD", 4))
 
 
-def release_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "releases"
+def release_storage() -> Storage:
+    """Where releases, their built extracts and the dashboard snapshot are kept."""
+    return storages["default"]
+
+
+def release_stem(release_file: str) -> str:
+    """The stored name of a release's files, less the suffix: new releases record the whole
+    stem (``releases/12-3f9a...``); older ones recorded ``release-12`` (their files are moved
+    to ``releases/release-12.parquet`` by ``move_files_to_store``)."""
+    return release_file if "/" in release_file else f"releases/{release_file}"
 
 
 def current_publications() -> list[Publication]:
@@ -157,47 +174,58 @@ def _json_value(value: Any) -> Any:
 
 
 def release_build(*, publication: Publication) -> None:
-    """Builds the release after ``publication``: wide table, mask and aggregates, stored."""
+    """Builds the release after ``publication``: wide table, mask and aggregates, stored.
+
+    The files are written to temporary files that die with the call, then into the store in
+    one transaction with the publication's row that names them (joining the caller's)."""
     publications = current_publications()
     frame = published_frame(publications)
     threshold = suppression_threshold()
     mask = suppress(frame)
-    directory = release_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    name = f"release-{publication.pk}"
-    data_path, mask_path = directory / f"{name}.parquet", directory / f"{name}.mask.parquet"
-    pq.write_table(_frame_to_table(frame), data_path, row_group_size=ROW_GROUP)
-    pq.write_table(
-        pa.Table.from_pandas(mask[list(FIGURE_CODES)], preserve_index=False),
-        mask_path,
-        row_group_size=ROW_GROUP,
-    )
-    digest = hashlib.sha256(data_path.read_bytes()).hexdigest()
-    publication.release_file = name
-    publication.release_sha256 = digest
     # The year's aggregates are pooled from the returns of its aggregates' basis, which is an
     # earlier publication while fewer than 3 organisations differ (spec 6.2, republication).
     bases = [p.aggregates_basis for p in publications]
     pooled = frame if bases == publications else published_frame(bases)
     publication.aggregates = aggregates_of(pooled, threshold)
-    publication.save(update_fields=["release_file", "release_sha256", "aggregates"])
+    with tempfile.TemporaryDirectory(prefix="wres-release-") as work:
+        data_file, mask_file = Path(work) / "wide.parquet", Path(work) / "mask.parquet"
+        pq.write_table(_frame_to_table(frame), data_file, row_group_size=ROW_GROUP)
+        pq.write_table(
+            pa.Table.from_pandas(mask[list(FIGURE_CODES)], preserve_index=False),
+            mask_file,
+            row_group_size=ROW_GROUP,
+        )
+        digest = file_sha256(data_file)
+        both = hashlib.sha256(f"{digest}:{file_sha256(mask_file)}".encode()).hexdigest()
+        stem = f"releases/{publication.pk}-{both[:20]}"
+        storage = release_storage()
+        with transaction.atomic():
+            file_save_once(storage, f"{stem}.parquet", data_file)
+            file_save_once(storage, f"{stem}.mask.parquet", mask_file)
+            publication.release_file = stem
+            publication.release_sha256 = digest
+            publication.save(update_fields=["release_file", "release_sha256", "aggregates"])
 
 
 @dataclass(frozen=True)
 class Release:
-    """A stored release: its publication and the paths of its table and mask."""
+    """A stored release: its publication and the stored names of its table and mask."""
 
     publication: Publication
-    data_path: Path
-    mask_path: Path
+    data_name: str
+    mask_name: str
+
+    @property
+    def storage(self) -> Storage:
+        return release_storage()
 
     @property
     def years(self) -> list[int]:
-        return _years(str(self.data_path))
+        return _years(self.data_name)
 
     def keys(self) -> pd.DataFrame:
         """The organisation columns of every row (cheap: a few columns)."""
-        return _keys(str(self.data_path))
+        return _keys(self.data_name)
 
     def batches(
         self, *, years: list[int] | None = None, suppressed: bool = True
@@ -208,33 +236,35 @@ class Release:
         (spec 6.1) and the mask, computed by :func:`extracts.suppression.suppress` rather than
         read from the stored file, hides nothing that remains.
         """
-        data = pq.ParquetFile(self.data_path)
-        for index in range(data.num_row_groups):
-            frame = data.read_row_group(index).to_pandas()
-            if years is not None:
-                keep = frame["year"].isin(years).to_numpy()
-                if not keep.any():
-                    continue
-                frame = frame[keep].reset_index(drop=True)
-            if suppressed:
-                frame = public_frame(frame)
-                yield frame, suppress(frame)
-            else:
-                yield frame, None
+        with self.storage.open(self.data_name) as handle:
+            data = pq.ParquetFile(handle)
+            for index in range(data.num_row_groups):
+                frame = data.read_row_group(index).to_pandas()
+                if years is not None:
+                    keep = frame["year"].isin(years).to_numpy()
+                    if not keep.any():
+                        continue
+                    frame = frame[keep].reset_index(drop=True)
+                if suppressed:
+                    frame = public_frame(frame)
+                    yield frame, suppress(frame)
+                else:
+                    yield frame, None
 
     def rows(
         self, positions: np.ndarray, *, suppressed: bool = True
     ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         """The rows at ``positions`` (file order), reading only their row groups."""
-        data = pq.ParquetFile(self.data_path)
-        groups = sorted({int(p) // ROW_GROUP for p in positions})
-        if not groups:
-            empty = data.schema_arrow.empty_table().to_pandas()
-            if suppressed:
-                empty = public_frame(empty)
-                return empty, suppress(empty)
-            return empty, None
-        frame = data.read_row_groups(groups).to_pandas()
+        with self.storage.open(self.data_name) as handle:
+            data = pq.ParquetFile(handle)
+            groups = sorted({int(p) // ROW_GROUP for p in positions})
+            if not groups:
+                empty = data.schema_arrow.empty_table().to_pandas()
+                if suppressed:
+                    empty = public_frame(empty)
+                    return empty, suppress(empty)
+                return empty, None
+            frame = data.read_row_groups(groups).to_pandas()
         offsets = np.concatenate([np.arange(g * ROW_GROUP, (g + 1) * ROW_GROUP) for g in groups])
         where = pd.Index(offsets[: len(frame)]).get_indexer(positions)
         frame = frame.iloc[where].reset_index(drop=True)
@@ -244,14 +274,16 @@ class Release:
         return frame, None
 
 
+# Keyed by the stored name, which never names other content (it carries the content's hash).
 @lru_cache(maxsize=4)
-def _keys(path: str) -> pd.DataFrame:
-    return pq.read_table(path, columns=list(META_COLUMNS)).to_pandas()
+def _keys(name: str) -> pd.DataFrame:
+    with release_storage().open(name) as handle:
+        return pq.read_table(handle, columns=list(META_COLUMNS)).to_pandas()
 
 
 @lru_cache(maxsize=4)
-def _years(path: str) -> list[int]:
-    return sorted(int(y) for y in _keys(path)["year"].unique())
+def _years(name: str) -> list[int]:
+    return sorted(int(y) for y in _keys(name)["year"].unique())
 
 
 def release_open() -> Release | None:
@@ -259,9 +291,8 @@ def release_open() -> Release | None:
     publication = Publication.objects.exclude(release_file="").select_related("collection").first()
     if publication is None:
         return None
-    directory = release_dir()
-    data = directory / f"{publication.release_file}.parquet"
-    mask = directory / f"{publication.release_file}.mask.parquet"
-    if not data.exists():
+    stem = release_stem(publication.release_file)
+    data, mask = f"{stem}.parquet", f"{stem}.mask.parquet"
+    if not release_storage().exists(data):
         return None
     return Release(publication, data, mask)

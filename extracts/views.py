@@ -21,7 +21,7 @@ from audit.services import audit_record
 from extracts import writers
 from extracts.api import api, rate_limit
 from extracts.api_docs import api_docs
-from extracts.built import ExtractBeingBuilt, extract_path
+from extracts.built import ExtractBeingBuilt, extract_name
 from extracts.release import release_open
 from extracts.selectors import publication_history
 from wres_portal.ratelimits import limit_anonymous_downloads
@@ -126,12 +126,12 @@ def extract_view(
     try:
         handle = None
         for _ in range(2):  # a new release may remove an old file between finding and opening it
-            path = extract_path(
+            name = extract_name(
                 release, period=period, years=years, shape=shape, fmt=fmt,
                 unsuppressed=unsuppressed,
             )  # fmt: skip
             try:
-                handle = path.open("rb")
+                handle = release.storage.open(name, "rb")
                 break
             except FileNotFoundError:
                 continue

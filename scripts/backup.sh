@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Backs up the portal's data: the database (pg_dump's custom format of DATABASE_URL, or a
-# consistent copy of the SQLite file in embedded mode) and the uploaded files (a tar of the
-# uploads folder, MEDIA_ROOT/uploads), with their checksums, into a new folder
-# var/backups/<UTC time>/ (WRES_BACKUP_DIR instead of var/backups). Prints the folder's path.
-# Used by `make backup`; `scripts/restore.sh` puts a backup back. Configuration is the portal's
-# own environment (DATABASE_URL, SQLITE_PATH, MEDIA_ROOT), read through its settings.
+# consistent copy of the SQLite file in embedded mode), which holds every file the portal keeps
+# (uploads, releases, extracts, the dashboard snapshot: the file store's tables, ADR 0024), with
+# its checksum, into a new folder var/backups/<UTC time>/ (WRES_BACKUP_DIR instead of
+# var/backups). Prints the folder's path. Used by `make backup`; `scripts/restore.sh` puts a
+# backup back. Configuration is the portal's own environment (DATABASE_URL, SQLITE_PATH,
+# WRES_FILE_STORE), read through its settings. With the files in S3 (WRES_FILE_STORE=s3) they
+# are not in the backup: keep the bucket versioned and back it up with its own tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${WRES_PYTHON:-.venv/bin/python}
@@ -12,10 +14,12 @@ PY=${WRES_PYTHON:-.venv/bin/python}
 fail() { echo "backup: $*" >&2; exit 1; }
 [ -x "$PY" ] || fail "no Python at $PY: run make setup first"
 
-# What to back up, from the settings: "postgresql" or "sqlite", the database, the uploads folder.
+# What to back up, from the settings: "postgresql" or "sqlite", the database, the file store.
 mapfile -t WHAT < <("$PY" scripts/backup_target.py backup)
-[ ${#WHAT[@]} -eq 3 ] || fail "could not read the settings (see the message above)"
-ENGINE=${WHAT[0]} DATABASE=${WHAT[1]} UPLOADS=${WHAT[2]}
+[ ${#WHAT[@]} -eq 4 ] || fail "could not read the settings (see the message above)"
+ENGINE=${WHAT[0]} DATABASE=${WHAT[1]} FILES=${WHAT[2]}
+[ "$FILES" = database ] \
+  || echo "backup: the files are kept in $FILES, not in the database: back them up there" >&2
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 DEST="${WRES_BACKUP_DIR:-var/backups}/$STAMP"
@@ -46,16 +50,11 @@ PYTHON
   *) fail "cannot back up a database of engine $ENGINE" ;;
 esac
 
-if [ -d "$UPLOADS" ]; then
-  tar -C "$UPLOADS" -czf "$PARTIAL/uploads.tar.gz" . || fail "archiving $UPLOADS failed"
-else
-  tar -czf "$PARTIAL/uploads.tar.gz" -T /dev/null  # no upload yet: an empty archive
-fi
 {
   echo "created: $STAMP"
   echo "engine: $ENGINE"
   echo "database: $DATABASE"
-  echo "uploads: $UPLOADS"
+  echo "files: $FILES"
   echo "commit: $(git rev-parse HEAD 2>/dev/null || echo unknown)"
 } > "$PARTIAL/backup.txt"
 "$PY" manage.py showmigrations --plan > "$PARTIAL/migrations.txt" 2>/dev/null \

@@ -1,8 +1,10 @@
 """Prints what `backup.sh` and `restore.sh` act on, from the portal's settings, one per line:
-the database engine ("postgresql" or "sqlite3"), the database name (or SQLite file) and the
-uploads folder. Refuses (exit status 1, one line) when uploads are not on local disk.
+the database engine ("postgresql" or "sqlite3"), the database name (or SQLite file), where the
+portal's files are kept ("database": in the database's own tables, so its backup holds them, ADR
+0024; otherwise the storage's class) and the uploads folder older versions kept on local disk
+(MEDIA_ROOT/uploads: only an old backup's uploads are put back there, for `move_files_to_store`).
 
-Usage: ``python scripts/backup_target.py backup|restore`` (the word starts the message).
+Usage: ``python scripts/backup_target.py backup|restore``.
 """
 
 import os
@@ -17,17 +19,13 @@ import django
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.core.files.storage import FileSystemStorage  # noqa: E402
+from django.core.files.storage import storages  # noqa: E402
 
-from uploads.models import upload_storage  # noqa: E402
+from filestore.storage import DatabaseStorage  # noqa: E402
 
-command = sys.argv[1] if len(sys.argv) > 1 else "backup"
 database = settings.DATABASES["default"]
-storage = upload_storage()
-if not isinstance(storage, FileSystemStorage):
-    raise SystemExit(
-        f"{command}: uploads are not kept on local disk; {command} them with their storage"
-    )
+in_database = all(isinstance(storages[alias], DatabaseStorage) for alias in ("default", "uploads"))
 print(database["ENGINE"].rsplit(".", 1)[-1])
 print(database["NAME"])
-print(storage.location)
+print("database" if in_database else type(storages["uploads"]).__name__)
+print(Path(settings.MEDIA_ROOT) / "uploads")

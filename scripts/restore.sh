@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Restores a backup made by scripts/backup.sh: REPLACES the database named by the environment
-# (DATABASE_URL, or SQLITE_PATH in embedded mode) and the uploaded files (MEDIA_ROOT/uploads)
-# with the backup's. Refuses unless confirmed (--yes, or WRES_RESTORE_CONFIRM=yes), after
-# checking the backup's checksums and that it is of the same kind of database. The uploads folder
-# it replaces is kept beside it (uploads.before-restore-<time>).
+# (DATABASE_URL, or SQLITE_PATH in embedded mode), and with it every file the portal keeps in
+# the file store's tables (ADR 0024), with the backup's. Refuses unless confirmed (--yes, or
+# WRES_RESTORE_CONFIRM=yes), after checking the backup's checksums and that it is of the same
+# kind of database. A backup made before ADR 0024 also holds uploads.tar.gz: its files are put
+# back into MEDIA_ROOT/uploads (the folder replaced is kept beside it,
+# uploads.before-restore-<time>); then run `manage.py move_files_to_store`.
 #   scripts/restore.sh var/backups/<time> --yes      (make restore BACKUP=... CONFIRM=yes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,15 +23,14 @@ for arg in "$@"; do
 done
 [ -n "$BACKUP" ] || fail "which backup? Usage: make restore BACKUP=var/backups/<time> CONFIRM=yes"
 [ -d "$BACKUP" ] || fail "no backup folder at $BACKUP"
-[ -f "$BACKUP/SHA256SUMS" ] && [ -f "$BACKUP/uploads.tar.gz" ] \
-  || fail "$BACKUP is not a complete backup (SHA256SUMS or uploads.tar.gz missing)"
+[ -f "$BACKUP/SHA256SUMS" ] || fail "$BACKUP is not a complete backup (SHA256SUMS missing)"
 (cd "$BACKUP" && sha256sum --check --quiet SHA256SUMS) \
   || fail "$BACKUP is damaged: its files do not match SHA256SUMS"
 [ -x "$PY" ] || fail "no Python at $PY: run make setup first"
 
 mapfile -t WHAT < <("$PY" scripts/backup_target.py restore)
-[ ${#WHAT[@]} -eq 3 ] || fail "could not read the settings (see the message above)"
-ENGINE=${WHAT[0]} DATABASE=${WHAT[1]} UPLOADS=${WHAT[2]}
+[ ${#WHAT[@]} -eq 4 ] || fail "could not read the settings (see the message above)"
+ENGINE=${WHAT[0]} DATABASE=${WHAT[1]} FILES=${WHAT[2]} UPLOADS=${WHAT[3]}
 
 case "$ENGINE" in
   postgresql) DUMP="$BACKUP/database.pgdump" ;;
@@ -40,8 +41,8 @@ esac
 database than this one ($ENGINE, $DATABASE)"
 
 if [ "$CONFIRMED" != yes ]; then
-  echo "restore: this REPLACES the database $DATABASE ($ENGINE) and the uploaded files in" >&2
-  echo "  $UPLOADS with the backup in $BACKUP." >&2
+  echo "restore: this REPLACES the database $DATABASE ($ENGINE), with the files it keeps," >&2
+  echo "  with the backup in $BACKUP." >&2
   echo "  To go ahead: scripts/restore.sh $BACKUP --yes   (or make restore BACKUP=$BACKUP CONFIRM=yes)" >&2
   exit 2
 fi
@@ -66,6 +67,13 @@ PYTHON
     ;;
 esac
 
+[ "$FILES" = database ] \
+  || echo "restore: the files are kept in $FILES, not in the database: restore them there" >&2
+if [ ! -f "$BACKUP/uploads.tar.gz" ]; then
+  echo "restore: $BACKUP restored into $DATABASE (files included)"
+  exit 0
+fi
+# A backup from before ADR 0024: its uploads go back to disk, for move_files_to_store.
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 INCOMING="$UPLOADS.restoring-$STAMP"
 mkdir -p "$INCOMING"
@@ -76,3 +84,4 @@ if [ -e "$UPLOADS" ]; then
 fi
 mv "$INCOMING" "$UPLOADS"
 echo "restore: $BACKUP restored into $DATABASE and $UPLOADS"
+echo "restore: now run: manage.py move_files_to_store   (puts those files into the store)"

@@ -24,9 +24,10 @@ SKIP = {
 #: The arrow list of ADR 0015: which apps each app's modules may import. Lower layers first:
 #: the engine, the core, the collection (survey, then returns, then uploads and review side by
 #: side), publication, then the demo data on top of everything.
-CORE = {"audit", "organisations", "accounts", "notifications"}
+CORE = {"audit", "organisations", "accounts", "notifications", "filestore"}
 MAY_IMPORT: dict[str, set[str]] = {
     "indicators": set(),
+    "filestore": set(),  # the shared file store (ADR 0024): under everything that keeps files
     "audit": set(),
     "notifications": {"audit", "organisations"},
     "organisations": {"audit", "accounts", "indicators"},

@@ -225,22 +225,40 @@ def test_retention_claim_is_taken_once(old_uploads: dict[str, Upload]) -> None:
 def test_retention_failed_delete_is_rolled_back_and_tried_again(
     monkeypatch: Any, old_uploads: dict[str, Upload]
 ) -> None:
-    from django.core.files.storage import FileSystemStorage
+    from django.db import OperationalError
 
-    real_delete = FileSystemStorage.delete
+    from filestore.storage import DatabaseStorage
+
+    real_delete = DatabaseStorage.delete
 
     def broken(self: Any, name: str) -> None:
-        raise PermissionError(13, "Permission denied", name)
+        raise OperationalError("the store could not delete it")
 
-    monkeypatch.setattr(FileSystemStorage, "delete", broken)
+    monkeypatch.setattr(DatabaseStorage, "delete", broken)
     with pytest.raises(CommandError, match="could not be deleted"):
         call_command("apply_retention", stdout=_Null())
     assert not Upload.objects.filter(file_deleted_at__isnull=False).exists()
     assert events("upload.file_deleted") == []
     assert all(stored(upload) for upload in old_uploads.values())
 
-    monkeypatch.setattr(FileSystemStorage, "delete", real_delete)
+    monkeypatch.setattr(DatabaseStorage, "delete", real_delete)
     assert len(uploads_apply_retention().deleted) == 3
+
+
+def test_retention_deletes_the_content_from_the_shared_store(
+    old_uploads: dict[str, Upload],
+) -> None:
+    from filestore.models import FileChunk, StoredFile
+
+    due = {f"uploads/{old_uploads[k].file.name}" for k in ("applied", "discarded", "rejected")}
+    kept = {f"uploads/{u.file.name}" for u in old_uploads.values()} - due
+    assert FileChunk.objects.filter(file__name__in=due).count() == 3
+
+    uploads_apply_retention()
+
+    assert not StoredFile.objects.filter(name__in=due).exists()
+    assert not FileChunk.objects.filter(file__name__in=due).exists()
+    assert StoredFile.objects.filter(name__in=kept).count() == len(kept) == 4
 
 
 def test_retention_a_missing_file_is_still_marked(old_uploads: dict[str, Upload]) -> None:

@@ -215,7 +215,13 @@ def _post(client, page, data, name="figures.csv"):
 
 
 def _stored_files(root):
-    return sorted(path for path in root.rglob("*") if path.is_file())
+    """The uploaded files kept: in the shared store (ADR 0024), none under MEDIA_ROOT."""
+    from filestore.models import StoredFile
+
+    assert not any(path.is_file() for path in root.rglob("*"))
+    return list(
+        StoredFile.objects.filter(name__startswith="uploads/").values_list("name", flat=True)
+    )
 
 
 @pytest.mark.django_db

@@ -13,6 +13,7 @@ from tests.conftest import ROOT
 VARIABLES = (
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_BACKEND",
     "SQLITE_PATH", "CSRF_TRUSTED_ORIGINS", "SECURE_SSL_REDIRECT", "WRES_MFA_ENCRYPTION_KEY",
+    "WRES_FILE_STORE", "WRES_S3_BUCKET",
 )  # fmt: skip
 PRODUCTION = {
     "DEBUG": "false",
@@ -45,7 +46,30 @@ def test_settings_no_variables_is_embedded_mode(monkeypatch):
     assert s["CELERY_TASK_ALWAYS_EAGER"] is True
     assert s["MAILERS"]["default"]["BACKEND"].endswith("console.EmailBackend")
     assert s["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
-    assert s["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
+    assert s["STORAGES"]["default"]["BACKEND"] == "filestore.storage.DatabaseStorage"
+    assert s["STORAGES"]["uploads"]["OPTIONS"] == {"location": "uploads"}
+
+
+@pytest.mark.parametrize("env", [{}, {"DATABASE_URL": "postgres://w:p@h/wres"}, PRODUCTION])
+def test_settings_every_mode_keeps_files_in_the_database(monkeypatch, env):
+    s = load_settings(monkeypatch, **env)
+
+    assert {s["STORAGES"][alias]["BACKEND"] for alias in ("default", "uploads")} == {
+        "filestore.storage.DatabaseStorage"
+    }
+
+
+def test_settings_s3_file_store_needs_django_storages_and_a_bucket(monkeypatch):
+    import importlib.util
+
+    if importlib.util.find_spec("storages") is None:
+        with pytest.raises(ImproperlyConfigured, match="django-storages"):
+            load_settings(monkeypatch, WRES_FILE_STORE="s3", WRES_S3_BUCKET="b")
+    else:  # pragma: no cover - not a locked dependency
+        with pytest.raises(ImproperlyConfigured, match="WRES_S3_BUCKET"):
+            load_settings(monkeypatch, WRES_FILE_STORE="s3")
+    with pytest.raises(ImproperlyConfigured, match="database or s3"):
+        load_settings(monkeypatch, WRES_FILE_STORE="ftp")
 
 
 def test_settings_database_and_redis_urls_switch_to_full_mode(monkeypatch):

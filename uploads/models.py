@@ -1,16 +1,14 @@
-"""Uploads of the spreadsheet template or a CSV file, and where their files are kept (ADR 0005).
+"""Uploads of the spreadsheet template or a CSV file, and where their files are kept (ADRs 0005,
+0024).
 
 The table keeps the name it had in the `submissions` app (ADR 0015).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.files.storage import Storage, storages
 from django.db import models
-from django.utils.functional import cached_property
 
 
 class UploadStatus(models.TextChoices):
@@ -30,29 +28,11 @@ class FileDeletion(models.TextChoices):
     REFUSED = "refused", "Deleted because checking refused it"
 
 
-class PrivateUploadStorage(FileSystemStorage):
-    """Uploaded files under ``MEDIA_ROOT/uploads``, with no URL: they are never served.
-
-    The location follows ``MEDIA_ROOT`` (also when tests override it). In full mode the web and
-    worker processes must share it (a shared volume, or a ``STORAGES["uploads"]`` backend).
-    """
-
-    def __init__(self) -> None:
-        super().__init__(base_url=None)
-
-    @cached_property
-    def base_location(self) -> str:  # type: ignore[override]
-        return str(Path(settings.MEDIA_ROOT) / "uploads")
-
-    def url(self, name: str | None) -> str:
-        raise NotImplementedError("Uploaded files are private and have no URL")
-
-
 def upload_storage() -> Storage:
-    """The storage of uploaded files: ``STORAGES["uploads"]`` if configured, else private files."""
-    if "uploads" in settings.STORAGES:
-        return storages["uploads"]
-    return PrivateUploadStorage()
+    """The storage of uploaded files: ``STORAGES["uploads"]``, the shared file store (ADR 0024)
+    under the prefix "uploads/", so every web node and worker reads the same files. Files have no
+    URL: they are never served."""
+    return storages["uploads"]
 
 
 class Upload(models.Model):

@@ -19,7 +19,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -160,7 +160,7 @@ def uploads_apply_retention(
         try:
             if upload_delete_file(upload_id=upload_id, cutoff=cutoff, actor=actor):
                 run.deleted.append(upload_id)
-        except OSError:
+        except (OSError, DatabaseError):  # the store's content is rows of the database
             logger.exception("Could not delete the file of upload %s", upload_id)
             run.failed.append(upload_id)
     logger.info(

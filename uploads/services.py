@@ -15,7 +15,7 @@ import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -282,7 +282,7 @@ def upload_process(*, upload_id: int, pending_only: bool = False) -> bool:
         # A refused file is never applied: only what checking found is kept (ADR 0021).
         try:
             upload_delete_refused_file(upload_id=found.pk)
-        except OSError:  # kept, and counted, until the retention run deletes it
+        except (OSError, DatabaseError):  # kept, counted, until the retention run deletes it
             logger.exception("could not delete the refused file of upload %s", found.pk)
     return stored == 1
 

@@ -3,15 +3,17 @@
 Three shapes, chosen by the environment alone:
 
 - nothing set: the embedded default. DEBUG on, SQLite (WAL, immediate transactions), Celery tasks
-  run eagerly in process, email to the console, files on local disk;
+  run eagerly in process, email to the console, files in the database (as in every mode);
 - `DATABASE_URL` and/or `REDIS_URL` set: full mode. PostgreSQL through psycopg 3, Redis as the
   Celery broker and the shared cache, tasks acknowledged late and sent only after commit;
 - `DEBUG=false` with `SECRET_KEY` and `ALLOWED_HOSTS`: production (HTTPS only, HSTS, secure
   cookies, manifest static files).
 """
 
+import importlib.util
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -114,6 +116,7 @@ INSTALLED_APPS = [
     "reports",
     "engagement",
     "demo",
+    "filestore",
 ]
 
 MIDDLEWARE = [
@@ -354,9 +357,48 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 if DEBUG:
     STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from the finders but expects the folder
 MEDIA_URL = "/media/"
+# Only read by `move_files_to_store`, which moves files kept here by older versions into the store.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+
+
+def file_stores(kind: str) -> dict[str, dict[str, Any]]:
+    """The storages of every file the portal keeps (ADR 0024): "default" (releases, extracts,
+    the dashboard snapshot) and "uploads" (uploaded files, under their own prefix). Every node
+    must see the same store: the database (``database``, the default) or an S3 bucket (``s3``,
+    through django-storages, which is not a locked dependency: install it to use it)."""
+    if kind == "database":
+        backend = "filestore.storage.DatabaseStorage"
+        return {
+            "default": {"BACKEND": backend},
+            "uploads": {"BACKEND": backend, "OPTIONS": {"location": "uploads"}},
+        }
+    if kind == "s3":
+        if importlib.util.find_spec("storages") is None:
+            raise ImproperlyConfigured(
+                "WRES_FILE_STORE=s3 needs django-storages: uv add 'django-storages[s3]'"
+            )
+        bucket = env_str("WRES_S3_BUCKET")
+        if not bucket:
+            raise ImproperlyConfigured("WRES_FILE_STORE=s3 needs WRES_S3_BUCKET")
+        options: dict[str, Any] = {
+            "bucket_name": bucket,
+            "endpoint_url": env_str("WRES_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("WRES_S3_REGION") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        }
+        backend = "storages.backends.s3.S3Storage"
+        return {
+            "default": {"BACKEND": backend, "OPTIONS": {**options, "location": "files"}},
+            "uploads": {"BACKEND": backend, "OPTIONS": {**options, "location": "files/uploads"}},
+        }
+    raise ImproperlyConfigured(f"WRES_FILE_STORE must be database or s3, not {kind!r}")
+
+
+WRES_FILE_STORE = env_str("WRES_FILE_STORE", "database")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **file_stores(WRES_FILE_STORE),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings as live_settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -45,14 +44,10 @@ FORM_I2 = {
 
 @pytest.fixture
 def tasks(request: pytest.FixtureRequest, settings: Any, tmp_path: Path) -> Iterator[None]:
-    """Full mode: a real Celery worker, sharing the uploaded files' storage with the live server.
-    Embedded mode: tasks run in process and files go to a temporary folder."""
-    if FULL:
-        request.getfixturevalue("celery_worker_process")
-        settings.MEDIA_ROOT = live_settings.BASE_DIR / "var" / "media"  # the worker's storage
-    else:
-        request.getfixturevalue("eager_tasks")
-        settings.MEDIA_ROOT = tmp_path
+    """Full mode: a real Celery worker, reading the uploaded files from the shared store (the
+    database, ADR 0024). Embedded mode: tasks run in process. MEDIA_ROOT stays empty either way."""
+    request.getfixturevalue("celery_worker_process" if FULL else "eager_tasks")
+    settings.MEDIA_ROOT = tmp_path
     yield
     for upload in Upload.objects.all():
         upload.file.delete(save=False)

@@ -12,9 +12,9 @@ from django.urls import reverse
 from dashboards import snapshot as snapshot_module
 from dashboards.charts import UnsafeSvg, clean_svg
 from dashboards.measures import MEASURES
-from dashboards.snapshot import dashboard_open, snapshot_paths
+from dashboards.snapshot import dashboard_open, snapshot_names
 from extracts.models import PublishedReturn
-from extracts.release import ITEM_CODES, release_open
+from extracts.release import ITEM_CODES, release_open, release_storage
 from extracts.suppression import MARK
 from indicators import aggregate
 from tests.extracts import conftest as extracts_fixtures
@@ -75,11 +75,12 @@ def test_workforce_share_checked_by_hand_from_the_published_versions(published):
 
 
 def test_snapshot_is_stored_once_and_not_recomputed_per_request(published, client, monkeypatch):
-    json_path, profile_path = snapshot_paths(release_open().data_path)
-    json_path.unlink()
-    profile_path.unlink()
+    storage = release_storage()
+    names = snapshot_names(release_open().data_name)
+    for name in names:
+        storage.delete(name)
     client.get(reverse("dashboards:national"))  # built once, if publication has not built it
-    assert json_path.exists() and profile_path.exists()
+    assert all(storage.exists(name) for name in names)
 
     def fail(*args, **kwargs):
         raise AssertionError("recomputed per request")

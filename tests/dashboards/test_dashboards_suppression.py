@@ -7,6 +7,7 @@ Whatever does not change cannot tell the suppressed values."""
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from django.conf import settings
+from django.core.files import File
+from django.test import override_settings
 from django.urls import reverse
 
 from dashboards import views
@@ -25,9 +29,9 @@ from dashboards.snapshot import (
     MIN_SPREAD_ORGANISATIONS,
     Snapshot,
     build_files,
-    snapshot_paths,
+    snapshot_names,
 )
-from extracts.release import FIGURE_CODES, META_COLUMNS, aggregates_of
+from extracts.release import FIGURE_CODES, META_COLUMNS, aggregates_of, release_storage
 from extracts.suppression import MARK, MIN_AGGREGATE_ORGANISATIONS, suppress
 from indicators import compute_national, synthesise
 
@@ -80,14 +84,21 @@ class Built:
 
 
 def _build(folder: Path, wide: pd.DataFrame, mask: pd.DataFrame, aggregates: Any) -> Built:
+    """Builds in the store (in memory for this module, see ``_store``) from local files."""
     folder.mkdir()
     data, hidden = folder / "r.parquet", folder / "r.mask.parquet"
     pq.write_table(pa.Table.from_pandas(wide, preserve_index=False), data)
     pq.write_table(pa.Table.from_pandas(mask, preserve_index=False), hidden)
-    build_files(data, hidden, aggregates)
-    json_path, profile_path = snapshot_paths(data)
-
-    return Built(Snapshot(json.loads(json_path.read_text()), profile_path, 0), folder)
+    storage = release_storage()
+    names = {f"{folder.name}/{path.name}": path for path in (data, hidden)}
+    for name, path in names.items():
+        with path.open("rb") as handle:
+            storage.save(name, File(handle))
+    data_name, mask_name = names
+    build_files(storage, data_name, mask_name, aggregates)
+    json_name, profile_name = snapshot_names(data_name)
+    with storage.open(json_name) as handle:
+        return Built(Snapshot(json.loads(handle.read()), profile_name, 0), folder)
 
 
 class _Organisation:
@@ -107,8 +118,16 @@ class _Organisation:
             return _Values()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _store() -> Iterator[None]:
+    """This module builds snapshots without a database: its store is kept in memory."""
+    memory = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+    with override_settings(STORAGES={**settings.STORAGES, "default": memory}):
+        yield
+
+
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory):
+def builds(tmp_path_factory, _store):
     """The snapshot of one synthetic release, and of the same release with every suppressed
     organisation figure changed (the aggregates, computed from counts, are the same)."""
     wide, mask = _release()
@@ -169,14 +188,14 @@ def test_no_public_profile_depends_on_a_suppressed_value(builds):
         organisation = _Organisation(code)
         public = [
             organisation_profile(
-                organisation, profile_path=b.snapshot.profile_path, unsuppressed=False
+                organisation, profile_name=b.snapshot.profile_name, unsuppressed=False
             )
             for b in (real, other)
         ]
         assert public[0] == public[1], code
         full = [
             organisation_profile(
-                organisation, profile_path=b.snapshot.profile_path, unsuppressed=True
+                organisation, profile_name=b.snapshot.profile_name, unsuppressed=True
             )
             for b in (real, other)
         ]
@@ -187,7 +206,7 @@ def test_no_public_profile_depends_on_a_suppressed_value(builds):
 
 def test_public_peer_ranks_leave_suppressed_figures_out(builds):
     wide, mask, real, _ = builds
-    rows = profile_rows(real.snapshot.profile_path, sorted(set(wide["organisation"])))
+    rows = profile_rows(real.snapshot.profile_name, sorted(set(wide["organisation"])))
     table = wide.set_index(["organisation", "year"])
     hidden = mask.set_index(pd.MultiIndex.from_frame(wide[["organisation", "year"]]))
     for _, row in rows[rows["year"] == max(YEARS)].iterrows():

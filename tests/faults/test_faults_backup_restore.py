@@ -1,12 +1,13 @@
 """`make backup` / `make restore` (scripts/backup.sh, scripts/restore.sh) on PostgreSQL
 (WRES_FAULTS=1): a round trip into a scratch database gives back every row (returns, versions
-with their values, explanations and metrics, uploads, audit) and every uploaded file; a restore
-that is not confirmed, or of a damaged or unsuitable backup, changes nothing and says why.
+with their values, explanations and metrics, uploads, audit) and every uploaded file, which is
+kept in the database's file store (ADR 0024), so nothing is read from or written to MEDIA_ROOT;
+a restore that is not confirmed, or of a damaged or unsuitable backup, changes nothing and says
+why.
 One test, so that the data and the backup are made once."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -53,12 +54,18 @@ def dumpdata(database_url: str) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: (row["model"], str(row["pk"])))
 
 
-def files_under(folder: Path) -> dict[str, str]:
-    return {
-        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
+def stored_uploads(database_url: str) -> dict[str, str]:
+    """The uploads' files in the given database's file store: name -> SHA-256 of the content
+    read back chunk by chunk (not the recorded hash)."""
+    out = subprocess.run(
+        ["psql", "--no-psqlrc", "-At", "-F", " ", "-d", database_url, "-c",
+         "select f.name, encode(sha256(string_agg(c.data, '' order by c.index)), 'hex') "
+         "from filestore_storedfile f join filestore_filechunk c on c.file_id = f.id "
+         "where f.name like 'uploads/%' group by f.name"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    pairs = (line.split(" ") for line in out.stdout.splitlines() if line)
+    return {name.removeprefix("uploads/"): digest for name, digest in pairs}
 
 
 @pytest.fixture
@@ -101,7 +108,7 @@ def bad_copies(backup: Path, tmp_path: Path) -> dict[str, Path]:
     """Copies of the backup spoiled in each way restore.sh must notice."""
     damaged = tmp_path / "damaged"
     shutil.copytree(backup, damaged)
-    with (damaged / "uploads.tar.gz").open("ab") as handle:
+    with (damaged / "database.pgdump").open("ab") as handle:
         handle.write(b"x")
     sqlite_kind = tmp_path / "sqlite-kind"
     shutil.copytree(backup, sqlite_kind)
@@ -132,14 +139,16 @@ def test_backup_and_restore_round_trip_gives_back_every_row_and_file(
     assert all(v.metrics and v.values for v in ReturnVersion.objects.all())
     assert ReturnVersion.objects.exclude(explanations={}).exists()
     before = dumpdata(source)
-    files_before = files_under(data / "uploads")
+    files_before = stored_uploads(source)
     assert len(files_before) == 3
+    assert not any(data.rglob("*"))  # nothing on the node's disk
 
     made = run("backup.sh", env={"DATABASE_URL": source, "MEDIA_ROOT": str(data),
                                  "WRES_BACKUP_DIR": str(tmp_path / "backups")})  # fmt: skip
     assert made.returncode == 0, made.stderr
     backup = Path(made.stdout.strip().splitlines()[-1])
-    assert {p.name for p in backup.iterdir()} >= {"database.pgdump", "uploads.tar.gz", "SHA256SUMS"}
+    assert {p.name for p in backup.iterdir()} >= {"database.pgdump", "SHA256SUMS"}
+    assert "uploads.tar.gz" not in {p.name for p in backup.iterdir()}  # the files are in the dump
 
     # Refused, each saying why, and nothing changed: bad input, then no confirmation.
     restored_media = tmp_path / "restored-media"
@@ -166,6 +175,8 @@ def test_backup_and_restore_round_trip_gives_back_every_row_and_file(
     assert after == before
     models = {row["model"] for row in after}
     assert {"returns.return", "returns.returnversion", "uploads.upload"} <= models
-    assert files_under(restored_media / "uploads") == files_before
+    assert {"filestore.storedfile", "filestore.filechunk"} <= models
+    assert stored_uploads(scratch_database) == files_before
     for upload in Upload.objects.all():
         assert files_before[upload.file.name] == upload.sha256
+    assert not restored_media.exists()

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from audit.models import AuditEvent
+from filestore.models import StoredFile
 from returns.exceptions import ReturnConflict, TransitionNotAllowed
 from returns.models import Return, ReturnState
 from returns.services import return_save_draft
@@ -63,12 +64,16 @@ def test_receive_stores_the_file_unchanged_privately_and_queues_the_check(
     upload.refresh_from_db()
     assert upload.status == UploadStatus.READY
     assert upload.original_filename == "My WRES.xlsx"
-    stored = Path(upload.file.path)
-    assert stored.read_bytes() == data
-    assert stored.is_relative_to(private_media / "uploads")
-    assert "My WRES" not in stored.name  # the stored name is ours, not the person's
+    with upload.file.open("rb") as handle:
+        assert handle.read() == data
+    # In the shared store (ADR 0024), under the uploads prefix; nothing on the node's disk.
+    assert StoredFile.objects.get(name=f"uploads/{upload.file.name}").sha256 == upload.sha256
+    assert not any(private_media.rglob("*"))
+    assert "My WRES" not in upload.file.name  # the stored name is ours, not the person's
     with pytest.raises(NotImplementedError):
         upload.file.url  # noqa: B018 - private files have no URL
+    with pytest.raises(NotImplementedError):
+        upload.file.path  # noqa: B018 - nor a local path
     assert upload.organisation_id == draft.organisation_id
     assert upload.return_version == draft.version
     assert upload.result["summary"]["filled"] == ["i2.shortlisted.white"]
@@ -246,8 +251,6 @@ def test_upload_is_processed_by_a_real_worker(
     celery_worker_process: str, make_org: Any, settings: Any
 ) -> None:
 
-    from django.conf import settings as live
-
     from accounts.models import User
     from wres_portal.celery import app
 
@@ -255,7 +258,6 @@ def test_upload_is_processed_by_a_real_worker(
     assert "submissions.upload_process" in registered.get(celery_worker_process, []), (
         "the worker does not know the upload task: UploadsConfig.ready must import uploads.tasks"
     )
-    settings.MEDIA_ROOT = live.BASE_DIR / "var" / "media"  # the worker's (shared) storage
     organisation = make_org("RWK")
     collection = open_collection(YEAR)
     return_ = Return.objects.get(organisation=organisation, collection=collection)
