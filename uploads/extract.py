@@ -368,7 +368,59 @@ def _limit(memory_bytes: int, cpu_seconds: int) -> None:
         resource.setrlimit(limit, (value, hard))
 
 
+def _read_exactly(stream: Any, size: int) -> bytes:
+    chunks, left = [], size
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def serve(memory_bytes: int, cpu_seconds: int, files: int) -> None:
+    """Reads up to ``files`` files, one after another, under the same bounds as one file.
+
+    Each request on stdin is a 4-byte kind (``xlsx``, ``csv ``), an 8-byte length and the file;
+    each answer on stdout is an 8-byte length and the JSON. Memory, file writes and core dumps
+    are limited once, for the life of the process; CPU time is limited per file (the soft limit is
+    moved to the time used so far plus ``cpu_seconds``, under a hard limit for all ``files``). After
+    a file it refused or ran out of memory on, the process answers and exits: the pool replaces
+    it, so nothing a hostile file left behind meets the next one.
+    """
+    import resource
+
+    import defusedxml.ElementTree  # noqa: F401 - imported before the limits
+    import python_calamine  # noqa: F401
+
+    _limit(memory_bytes, cpu_seconds * files + 1)
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    for _ in range(files):
+        header = _read_exactly(stdin, 12)
+        if len(header) < 12:
+            return
+        kind = header[:4].decode("ascii").strip()
+        data = _read_exactly(stdin, int.from_bytes(header[4:], "big"))
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        soft = int(usage.ru_utime + usage.ru_stime) + cpu_seconds
+        resource.setrlimit(resource.RLIMIT_CPU, (min(soft, hard), hard))
+        try:
+            result = read(kind, data)
+        except MemoryError:
+            result = {"refused": {"code": "U013", "message": "memory"}}
+        answer = json.dumps(result).encode()
+        stdout.write(len(answer).to_bytes(8, "big") + answer)
+        stdout.flush()
+        if "refused" in result:
+            return
+
+
 def main() -> None:
+    if sys.argv[1] == "--serve":
+        serve(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+        return
     kind, memory_bytes, cpu_seconds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     import defusedxml.ElementTree  # noqa: F401 - imported before the limits
     import python_calamine  # noqa: F401
