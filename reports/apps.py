@@ -10,6 +10,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from extracts.signals import publication_outputs_built
-        from reports.services import prebuild_after_publication
+        from reports.tasks import prebuild_after_publication
 
         publication_outputs_built.connect(prebuild_after_publication, dispatch_uid="reports-pdf")

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 
 from extracts.models import Publication
 from reports.content import national_report
@@ -82,13 +81,3 @@ def national_report_pdf_build(*, year: int) -> tuple[str, bytes] | None:
     finally:
         if cache.get(lock) == token:
             cache.delete(lock)
-
-
-def prebuild_after_publication(**_: object) -> None:
-    """Queues the PDF build once a publication's release and snapshot are committed, so the
-    first reader does not wait for it (``WRES_REPORT_PREBUILD``, on by default)."""
-    if not getattr(settings, "WRES_REPORT_PREBUILD", True):
-        return
-    from reports.tasks import national_reports_build
-
-    transaction.on_commit(national_reports_build.delay)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.db import transaction
+
 from wres_portal.celery import app
 
 
@@ -19,3 +22,11 @@ def national_reports_build() -> list[int]:
         if national_report_pdf_build(year=year) is not None:
             built.append(year)
     return built
+
+
+def prebuild_after_publication(**_: object) -> None:
+    """Queues the PDF build once a publication's release and snapshot are committed, so the
+    first reader does not wait for it (``WRES_REPORT_PREBUILD``, on by default)."""
+    if not getattr(settings, "WRES_REPORT_PREBUILD", True):
+        return
+    transaction.on_commit(national_reports_build.delay)
