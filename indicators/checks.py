@@ -101,8 +101,9 @@ class RequiredItemMissing(Rule):
     def issues(self, ctx: CheckContext) -> Iterator[Issue]:
         if ctx.draft:
             return
+        valid = ctx.valid  # a valid value is a supplied one
         for code in REQUIRED_ITEMS:
-            if not is_supplied(ctx.raw.get(code)):
+            if code not in valid and not is_supplied(ctx.raw.get(code)):
                 yield self.issue(
                     (code,),
                     f"{_label(code)} is empty. Enter the figure (0 if there were none) "
@@ -226,13 +227,16 @@ class EmptyWorkforce(Rule):
     code, summary = "E008", "the indicator 1 total is 0"
 
     def issues(self, ctx: CheckContext) -> Iterator[Issue]:
-        values = [ctx.valid.get(code) for code in I1_ITEMS]
-        if all(value is not None for value in values) and not any(values):
-            yield self.issue(
-                I1_ITEMS,
-                "Every indicator 1 headcount is 0, so the workforce is empty. Enter the "
-                "workforce at the 31 March snapshot.",
-            )
+        valid = ctx.valid
+        for code in I1_ITEMS:  # an issue only if every count is there and every one is 0
+            value = valid.get(code)
+            if value is None or value:
+                return
+        yield self.issue(
+            I1_ITEMS,
+            "Every indicator 1 headcount is 0, so the workforce is empty. Enter the "
+            "workforce at the 31 March snapshot.",
+        )
 
 
 class PartPreviousYear(Rule):

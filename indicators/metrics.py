@@ -151,7 +151,7 @@ def _sum(parts: list[int | None]) -> int | None:
 
 
 def _total(values: Mapping[str, Number], codes: tuple[str, ...]) -> int | None:
-    """The sum of the counts ``codes``, or ``None`` if any is missing."""
+    """The sum of the counts ``codes``, or ``None`` if any is missing (or not a count)."""
     total = 0
     get = values.get
     for code in codes:
@@ -330,3 +330,26 @@ def compute_metrics(
             if expected is not None and actual is not None:
                 out[f"me.{grade}.gap_pp"] = actual[0] - expected
     return MetricSet(out, exact, likelihoods, all_counts)
+
+
+def compute_comparison_metrics(
+    values: Mapping[str, Number], *, config: Config = DEFAULT_CONFIG
+) -> MetricSet:
+    """Only what last year's return is compared on (W103, W104): the indicator 1 totals by
+    ethnicity and the relative likelihoods, exactly as :func:`compute_metrics` gives them, at a
+    fraction of its cost (every other metric is ``None``)."""
+    out: dict[str, MetricValue] = {}
+    ints: dict[str, int] = {code: v for code, v in values.items() if isinstance(v, int)}
+    for index, eth in enumerate(ETHNICITIES):
+        parts = [_total(ints, by_eth[index]) for _, by_eth in _GROUP_CODES]
+        out[f"i1.total.{eth}"] = _sum(parts)
+    pooled = is_pooled(values)
+    likelihoods: dict[int, RelativeLikelihood] = {}
+    all_counts: dict[int, Counts] = {}
+    for spec in LIKELIHOODS:
+        counts = likelihood_counts(spec, values, pooled=pooled and spec.indicator == 3)
+        likelihoods[spec.indicator] = relative_likelihood(
+            counts.a, counts.n1, counts.c, counts.n2, config
+        )
+        all_counts[spec.indicator] = counts
+    return MetricSet(out, ExactValues(), likelihoods, all_counts)

@@ -10,7 +10,13 @@ from indicators.checks import CheckContext, Issue, run_checks
 from indicators.config import DEFAULT_CONFIG, Config
 from indicators.dictionary import ETHNICITIES, METRIC_BY_CODE
 from indicators.formatting import format_value
-from indicators.metrics import MetricSet, MetricValue, Number, compute_metrics
+from indicators.metrics import (
+    MetricSet,
+    MetricValue,
+    Number,
+    compute_comparison_metrics,
+    compute_metrics,
+)
 from indicators.model_employer import ModelEmployer
 from indicators.values import is_supplied, valid_values
 
@@ -106,10 +112,17 @@ def compute_return(
     ctx = CheckContext(with_previous_year(values, previous), config, draft)
     issues, metrics = _evaluate(ctx, year, plan)
     if previous is not None:
+        # Last year's return is checked as a draft and compared on its totals and likelihoods.
         before = CheckContext(with_previous_year(previous, None), config, draft=True)
-        _evaluate(before, None, None)
+        blocked = {
+            code
+            for issue in run_checks(before, "items")
+            if issue.severity == "error"
+            for code in issue.items
+        }
+        before.effective = {code: v for code, v in before.valid.items() if code not in blocked}
         ctx.previous = before.effective
-        ctx.previous_metrics = before.metrics
+        ctx.previous_metrics = compute_comparison_metrics(before.effective, config=config)
     issues += run_checks(ctx, "metrics")
     return ReturnResult(metrics.values, issues, metrics.exact)
 
