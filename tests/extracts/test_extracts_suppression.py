@@ -9,7 +9,7 @@ rule is spec 6.1 (``test_suppress_organisation_*``)."""
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from extracts.suppression import (
@@ -227,10 +227,14 @@ def _check_invariants(frame, mask, threshold=4):
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), organisations=st.integers(1, 8))
+@example(seed=11, organisations=8)
 def test_suppress_synthetic_history_satisfies_every_rule(seed, organisations):
     frame = _wide(organisations, range(2015, 2019), seed=seed)
 
-    mask = suppress_pooled(frame)
+    # Rows grouped by year and region form additive sets (what a regional aggregate pools), so
+    # rule 3 applies across them; without the grouping nothing promises the last check (a small
+    # organisation's unknown total of 2 was once hidden alone: seed 11, 8 organisations, 2018).
+    mask = suppress_pooled(frame, groupings=[("year", "region")])
 
     _check_invariants(frame, mask)
     # aggregates: within each year and region, never exactly one organisation hidden
