@@ -141,7 +141,7 @@ class _Pool:
 
     def give_back(self, child: _Child) -> None:
         with self.lock:
-            if child.usable and len(self.idle) < max(_pool_size(), 1):
+            if child.usable and len(self.idle) < _pool_size():
                 self.idle.append(child)
                 return
         child.close()

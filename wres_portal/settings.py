@@ -519,3 +519,9 @@ WRES_DOWNLOAD_RATE_WINDOW = env_int("WRES_DOWNLOAD_RATE_WINDOW", 600, minimum=1)
 # is well under 1 MB and a file at most 5 MB.
 WRES_UPLOADS_PER_HOUR = env_int("WRES_UPLOADS_PER_HOUR", 20, minimum=1)
 WRES_UPLOAD_QUOTA_BYTES = env_int("WRES_UPLOAD_QUOTA_MB", 200, minimum=5) * 1024 * 1024
+# Parser processes each web or worker process keeps started ahead for uploads (uploads/sandbox.py).
+WRES_PARSER_POOL_SIZE = env_int("WRES_PARSER_POOL_SIZE", 1, minimum=0)
+# The national report PDFs (ADR 0025): built by a task after each publication; a request that
+# comes first builds it and another waits this long for it before a 503 page.
+WRES_REPORT_PREBUILD = env_bool("WRES_REPORT_PREBUILD", True)
+WRES_REPORT_BUILD_WAIT_SECONDS = env_int("WRES_REPORT_BUILD_WAIT_SECONDS", 30, minimum=0)
