@@ -96,6 +96,22 @@ def test_api_aggregates_by_region_hide_groups_under_three_organisations(publishe
     assert groups["Y58"]["suppressed"] and groups["Y58"]["figures"]["i2.rl"] is None
 
 
+def test_api_aggregates_by_type_have_an_nhs_trust_group_with_the_headline_facts(published, client):
+    body = client.get("/api/aggregates?by=type&year=2017").json()
+
+    groups = {row["group"]: row for row in body["results"]}
+    trusts = groups["nhs_trust"]
+    assert trusts["organisations"] >= 3 and not trusts["suppressed"]
+    for code in (
+        "i1.total.bme_pct",
+        "i1.vsm.bme_pct",
+        "i9.orgs_no_bme_member",
+        "i9.orgs_three_plus_bme_members",
+        "i9.orgs_no_bme_voting",
+    ):
+        assert code in trusts["figures"], code
+
+
 @pytest.mark.parametrize(
     ("url", "status", "says"),
     [
