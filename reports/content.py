@@ -7,6 +7,7 @@ release's stored name changes with its content, so a republication is never serv
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import Any, Final
 
@@ -111,8 +112,39 @@ def _report(publication_id: int, release_file: str, year: int) -> dict[str, Any]
         "model_employer": present_chart(sections.model_employer(headlines, years)),
         "support": support,
         "improvers": improvers,
+        "impact": _impact(),
         "note": NOTE,
     }
+
+
+def _impact() -> dict[str, Any]:
+    """ "Did it help?": each indicator's comparison of engaged organisations with comparable ones
+    not engaged (engagement/impact.py), where there are enough engaged organisations to give
+    one. Only group sizes and differences appear, never which organisations were engaged. The
+    report is assembled once per release, so it shows the engagements recorded by then."""
+    from engagement.impact import CAVEAT, HORIZONS, impact_of
+    from engagement.selectors import impact_inputs
+
+    inputs = impact_inputs()
+    rows: list[dict[str, Any]] = []
+    if inputs is not None:
+        figures, places, engaged = inputs
+        if not engaged.empty:
+            for effect in impact_of(figures, places, engaged):
+                if effect.enough:
+                    rows.append(
+                        {
+                            "indicator": effect.indicator,
+                            "horizon": effect.horizon,
+                            "engaged": effect.engaged,
+                            "comparison": effect.comparison,
+                            "ratio": effect.ratio,
+                            "low": math.exp(effect.low) if effect.low is not None else None,
+                            "high": math.exp(effect.high) if effect.high is not None else None,
+                            "clear": effect.clear,
+                        }
+                    )
+    return {"rows": rows, "horizons": HORIZONS, "caveat": CAVEAT}
 
 
 def _public_history(years: list[int]) -> pd.DataFrame:

@@ -38,7 +38,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "review": CORE | {"indicators", "survey", "returns"},
     "extracts": CORE | {"indicators", "survey", "returns", "dashboards"},
     "dashboards": CORE | {"indicators", "survey", "returns", "extracts"},
-    "reports": CORE | {"indicators", "extracts", "dashboards"},
+    "reports": CORE | {"indicators", "extracts", "dashboards", "engagement"},
     "engagement": CORE | {"indicators", "extracts", "dashboards"},
     "demo": CORE
     | {"indicators", "survey", "returns", "uploads", "review", "extracts", "engagement"},

@@ -89,3 +89,41 @@ def test_report_is_linked_from_the_dashboard_and_the_downloads_page(published: A
     for page in ("/dashboard/", "/data/"):
         html = _get(page).content.decode()
         assert 'href="/reports/national/2017/"' in html, page
+
+
+def test_report_says_when_there_are_too_few_engagements_to_compare(published: Any) -> None:
+    html = _get("/reports/national/2017/").content.decode()
+
+    support = html.split('id="support"')[1].split('id="improvers"')[0]
+    assert "Did engagement help?" in support
+    assert "Not enough engaged organisations" in support
+    assert "does not prove that engagement caused" in support
+
+
+def test_report_shows_each_comparison_of_engaged_organisations(
+    published: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import math
+
+    import pandas as pd
+
+    from engagement import impact, selectors
+    from reports.content import report_cache_clear
+
+    engaged = pd.DataFrame([{"organisation": "RJ1", "year": 2016, "indicator": 2}])
+    monkeypatch.setattr(
+        selectors, "impact_inputs", lambda: (pd.DataFrame(), pd.DataFrame(), engaged)
+    )
+    effect = impact.Effect(2, 1, 12, 30, 1, -0.1, 0.05, -0.15, -0.25, -0.05)
+    no_effect = impact.Effect(3, 2, 7, 20, 0, None, None, None, None, None)
+    monkeypatch.setattr(impact, "impact_of", lambda *args, **kwargs: [effect, no_effect])
+    report_cache_clear()
+
+    support = _get("/reports/national/2017/").content.decode().split('id="support"')[1]
+    rows = re.findall(r"<tr class=\"nhsuk-table__row\">(.*?)</tr>", support, flags=re.S)
+    cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "|", row)) for row in rows]
+    shown = [c for c in cells if "Indicator 2" in c]
+    assert len(shown) == 1
+    assert f"{math.exp(-0.15):.2f} ({math.exp(-0.25):.2f} to {math.exp(-0.05):.2f})" in shown[0]
+    assert "Lower than comparable organisations" in shown[0]
+    assert "Indicator 3" not in " ".join(c for c in cells if "Compared" not in c)  # too few
