@@ -87,8 +87,8 @@ class _Child:
                 stream.close()
 
     def exchange(self, kind: str, data: bytes, deadline: float) -> bytes | None:
-        """Sends one file and returns the JSON answer; ``None`` if the child died or time ran
-        out (the child is then killed)."""
+        """Sends one file and returns the JSON answer; ``None`` if the child exited without
+        one. Raises :class:`_TimedOut` when no answer came before ``deadline``."""
         stdin, stdout = self.process.stdin, self.process.stdout
         assert stdin is not None and stdout is not None
         self.served += 1
@@ -98,13 +98,20 @@ class _Child:
         except (BrokenPipeError, OSError):
             return None
         header = _read(stdout, 8, deadline)
-        if header is None or len(header) < 8:
+        if len(header) < 8:
             return None
         return _read(stdout, int.from_bytes(header, "big"), deadline)
 
 
-def _read(stream: IO[bytes], size: int, deadline: float) -> bytes | None:
-    """``size`` bytes from ``stream``, or what came before it closed; ``None`` past ``deadline``."""
+class _TimedOut(Exception):
+    """The child gave no (whole) answer before the deadline."""
+
+
+def _read(stream: IO[bytes], size: int, deadline: float) -> bytes:
+    """``size`` bytes from ``stream``, or what came before it closed (the child exited).
+
+    Raises :class:`_TimedOut` past ``deadline``.
+    """
     chunks: list[bytes] = []
     left = size
     fd = stream.fileno()
@@ -113,7 +120,7 @@ def _read(stream: IO[bytes], size: int, deadline: float) -> bytes | None:
         while left:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not selector.select(remaining):
-                return None
+                raise _TimedOut
             chunk = os.read(fd, min(left, 1 << 20))
             if not chunk:
                 break
@@ -211,7 +218,11 @@ def extract_bounded(
     key = (str(EXTRACT), memory_bytes, cpu_seconds)
     pool = _current_pool()
     child = pool.take(key)
-    answer = child.exchange(kind, data, time.monotonic() + wall_seconds)
+    timed_out = False
+    try:
+        answer = child.exchange(kind, data, time.monotonic() + wall_seconds)
+    except _TimedOut:
+        answer, timed_out = None, True
     result: dict[str, Any] = {}
     if answer is not None:
         try:
@@ -222,8 +233,11 @@ def extract_bounded(
         pool.give_back(child)
         _refill_later(key)
         return result
-    # Anything but a clean answer: this child is not used again.
-    timed_out = answer is None and child.process.poll() is None
+    # Anything but a clean answer: this child is not used again. One that exited is waited
+    # for, so that how it ended (a signal, an exit code) is known; one that timed out is killed.
+    if not timed_out:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.process.wait(timeout=5)
     child.close()
     _refill_later(key)
     if result.get("refused", {}).get("message") == "memory":
